@@ -1,0 +1,85 @@
+"""autograd_lite: backpropagation on a computation graph, made for teaching.
+
+Build the lecture's graph with operators and small functions, call ``backward()`` on the
+loss, and read each gradient by the lecture's name (``z.grad`` is ``dz``)::
+
+    >>> import autograd_lite as ag
+    >>> x1, x2 = ag.Variable(1.0, name="x1"), ag.Variable(2.0, name="x2")
+    >>> w1, w2 = ag.Variable(0.5, name="w1"), ag.Variable(-0.25, name="w2")
+    >>> b = ag.Variable(0.1, name="b")
+    >>> z = (w1 * x1 + w2 * x2 + b).named("z")
+    >>> a = ag.sigmoid(z, name="a")
+    >>> L = ag.log_loss(a, 1, name="L")
+    >>> L.backward()
+    >>> round(z.grad, 6), round(a.value - 1, 6)       # dz = a − y
+    (-0.475021, -0.475021)
+"""
+
+from autograd_lite.errors import GradcheckError, NonFiniteError, ShapeError
+from autograd_lite.gradcheck import GradcheckReport, gradcheck
+from autograd_lite.node import (
+    Constant,
+    Node,
+    Variable,
+    detect_anomaly,
+    set_detect_anomaly,
+    topological_order,
+)
+from autograd_lite.ops import (
+    Add,
+    Divide,
+    Exp,
+    Log,
+    LogLoss,
+    MatMul,
+    Mean,
+    Multiply,
+    Negate,
+    Sigmoid,
+    Subtract,
+    Sum,
+    Transpose,
+    exp,
+    log,
+    log_loss,
+    matmul,
+    mean,
+    sigmoid,
+    sum,  # noqa: A004 (ag.sum, as np.sum)
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Add",
+    "Constant",
+    "Divide",
+    "Exp",
+    "GradcheckError",
+    "GradcheckReport",
+    "Log",
+    "LogLoss",
+    "MatMul",
+    "Mean",
+    "Multiply",
+    "Negate",
+    "Node",
+    "NonFiniteError",
+    "ShapeError",
+    "Sigmoid",
+    "Subtract",
+    "Sum",
+    "Transpose",
+    "Variable",
+    "detect_anomaly",
+    "exp",
+    "gradcheck",
+    "log",
+    "log_loss",
+    "matmul",
+    "mean",
+    "set_detect_anomaly",
+    "sigmoid",
+    "sum",
+    "topological_order",
+]

@@ -1,0 +1,470 @@
+"""The ops: one small class per box of the graph, its forward and its backward side by side.
+
+Each class states its formulas in the lecture's notation as class attributes (``formula``,
+``gradient_formulas``, ``local_derivatives``), with ``{out}`` for the node itself and
+``{0}``, ``{1}`` for its inputs; drawing and explaining read them from there. Where is ``dz``
+computed? In ``Sigmoid.backward_step`` (``dz = da · a(1 − a)``), and, when a ``LogLoss`` sits
+right on a ``Sigmoid``, in ``LogLoss.send_gradients`` (``dz = a − y``).
+
+The lowercase functions (``sigmoid``, ``log_loss``, ``mean`` ...) build these nodes; so do
+the operators ``+ - * / @`` and unary ``-`` on nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from autograd_lite.errors import ShapeError
+from autograd_lite.node import Constant, Node, Operand, Value, as_node
+
+Axis = int | tuple[int, ...] | None
+
+
+class Add(Node):
+    """``z = x + y``, with broadcasting. Backward: ``dx = dz``, ``dy = dz``.
+
+    An input that was broadcast (a scalar ``b`` added to a vector) receives the sum of ``dz``
+    over the broadcast axes; the engine does that summing for every op.
+    """
+
+    __slots__ = ()
+    symbol = "+"
+    formula = "{out} = {0} + {1}"
+    gradient_formulas = ("d{0} = d{out}", "d{1} = d{out}")
+    local_derivatives = ("1", "1")
+
+    def forward(self, x: Value, y: Value) -> Value:
+        return x + y
+
+    def backward_step(self, dz: Value) -> tuple[Value, Value]:
+        return dz, dz
+
+
+class Subtract(Node):
+    """``z = x − y``. Backward: ``dx = dz``, ``dy = −dz``."""
+
+    __slots__ = ()
+    symbol = "−"
+    formula = "{out} = {0} − {1}"
+    gradient_formulas = ("d{0} = d{out}", "d{1} = −d{out}")
+    local_derivatives = ("1", "−1")
+
+    def forward(self, x: Value, y: Value) -> Value:
+        return x - y
+
+    def backward_step(self, dz: Value) -> tuple[Value, Value]:
+        return dz, -dz
+
+
+class Negate(Node):
+    """``z = −x``. Backward: ``dx = −dz``."""
+
+    __slots__ = ()
+    symbol = "−"
+    formula = "{out} = −{0}"
+    gradient_formulas = ("d{0} = −d{out}",)
+    local_derivatives = ("−1",)
+
+    def forward(self, x: Value) -> Value:
+        return -x
+
+    def backward_step(self, dz: Value) -> tuple[Value]:
+        return (-dz,)
+
+
+class Multiply(Node):
+    """``z = x · y``, elementwise. Backward: ``dx = y · dz``, ``dy = x · dz``.
+
+    In the lecture's graph ``w1 · x1`` gives ``dw1 = x1 · dz``.
+    """
+
+    __slots__ = ()
+    symbol = "×"
+    formula = "{out} = {0} · {1}"
+    gradient_formulas = ("d{0} = {1} · d{out}", "d{1} = {0} · d{out}")
+    local_derivatives = ("{1}", "{0}")
+
+    def forward(self, x: Value, y: Value) -> Value:
+        return x * y
+
+    def backward_step(self, dz: Value) -> tuple[Value | None, Value | None]:
+        x, y = self.inputs
+        return (
+            y.value * dz if x.requires_grad else None,
+            x.value * dz if y.requires_grad else None,
+        )
+
+
+class Divide(Node):
+    """``z = x / y``. Backward: ``dx = dz / y``, ``dy = −dz · x / y² = −dz · z / y``."""
+
+    __slots__ = ()
+    symbol = "÷"
+    formula = "{out} = {0} / {1}"
+    gradient_formulas = ("d{0} = d{out} / {1}", "d{1} = −d{out} · {0} / {1}²")
+    local_derivatives = ("1/{1}", "−{0}/{1}²")
+
+    def forward(self, x: Value, y: Value) -> Value:
+        return np.divide(x, y)  # numpy's inf-with-a-warning for a zero divisor, not an exception
+
+    def backward_step(self, dz: Value) -> tuple[Value | None, Value | None]:
+        x, y = self.inputs
+        return (
+            np.divide(dz, y.value) if x.requires_grad else None,
+            -np.divide(dz * self.value, y.value) if y.requires_grad else None,
+        )
+
+
+class MatMul(Node):
+    """``Z = X · w``, the matrix product (1-D and 2-D operands, as numpy's ``@``).
+
+    Backward: ``dX = dZ · wᵀ`` and ``dw = Xᵀ · dZ``. With examples in the rows of ``X``,
+    ``dw = Xᵀ · dZ`` is the lecture's accumulator loop ``dw += x(i) · dz(i)`` done at once.
+    """
+
+    __slots__ = ()
+    symbol = "@"
+    formula = "{out} = {0} · {1}"
+    gradient_formulas = ("d{0} = d{out} · {1}ᵀ", "d{1} = {0}ᵀ · d{out}")
+    local_derivatives = ("{1}ᵀ", "{0}ᵀ")
+
+    def forward(self, x: Value, w: Value) -> Value:
+        if np.ndim(x) > 2 or np.ndim(w) > 2:
+            raise ShapeError(
+                f"MatMul takes 1-D and 2-D operands; got {self.describe_inputs()}"
+            )
+        return np.matmul(x, w)
+
+    def backward_step(self, dz: Value) -> tuple[Value | None, Value | None]:
+        x_node, w_node = self.inputs
+        x, w = x_node.value, w_node.value
+        # A 1-D operand is a row (on the left) or a column (on the right), as in numpy.
+        x2 = x if np.ndim(x) == 2 else np.reshape(x, (1, -1))
+        w2 = w if np.ndim(w) == 2 else np.reshape(w, (-1, 1))
+        dz2 = np.reshape(dz, (x2.shape[0], w2.shape[1]))
+        dx = np.reshape(dz2 @ w2.T, np.shape(x)) if x_node.requires_grad else None
+        dw = np.reshape(x2.T @ dz2, np.shape(w)) if w_node.requires_grad else None
+        return dx, dw
+
+
+class Transpose(Node):
+    """``z = xᵀ``. Backward: ``dx = (dz)ᵀ``."""
+
+    __slots__ = ()
+    symbol = "ᵀ"
+    formula = "{out} = {0}ᵀ"
+    gradient_formulas = ("d{0} = (d{out})ᵀ",)
+    local_derivatives = ("(·)ᵀ",)
+
+    def forward(self, x: Value) -> Value:
+        return np.transpose(x)
+
+    def backward_step(self, dz: Value) -> tuple[Value]:
+        return (np.transpose(dz),)
+
+
+class Sum(Node):
+    """``s = Σ x`` over all entries, or over ``axis``. Backward: every entry gets ``dx = ds``.
+
+    Each entry of ``x`` went into the sum once, with weight 1, so each receives the whole
+    upstream gradient.
+    """
+
+    __slots__ = ("axis", "keepdims")
+    symbol = "Σ"
+    formula = "{out} = Σ {0}"
+    gradient_formulas = ("d{0} = d{out}, for every entry",)
+    local_derivatives = ("1",)
+
+    def __init__(
+        self, x: Operand, axis: Axis = None, keepdims: bool = False, name: str | None = None
+    ) -> None:
+        self.axis = axis
+        self.keepdims = keepdims
+        super().__init__(x, name=name)
+
+    def forward(self, x: Value) -> Value:
+        return np.sum(x, axis=self.axis, keepdims=self.keepdims)
+
+    def backward_step(self, ds: Value) -> tuple[Value]:
+        return (_spread(ds, self.inputs[0].shape, self.axis, self.keepdims),)
+
+
+class Mean(Node):
+    """``J = (1/m) Σ x`` over all entries, or over ``axis``. Backward: ``dx = dJ / m``.
+
+    ``m`` is the number of entries averaged: with one loss per example, the cost
+    ``J = (1/m) Σ L(i)`` sends ``dL(i) = dJ / m`` to each example, which is where the
+    lecture's ``dw /= m`` comes from.
+    """
+
+    __slots__ = ("axis", "keepdims")
+    symbol = "mean"
+    formula = "{out} = (1/m) Σ {0}"
+    gradient_formulas = ("d{0} = d{out} / m, for every entry",)
+    local_derivatives = ("1/m",)
+
+    def __init__(
+        self, x: Operand, axis: Axis = None, keepdims: bool = False, name: str | None = None
+    ) -> None:
+        self.axis = axis
+        self.keepdims = keepdims
+        super().__init__(x, name=name)
+
+    def forward(self, x: Value) -> Value:
+        if np.size(x) == 0:
+            raise ShapeError(f"Mean of an empty array: {self.describe_inputs()}")
+        return np.mean(x, axis=self.axis, keepdims=self.keepdims)
+
+    @property
+    def m(self) -> int:
+        """How many entries each output entry averages."""
+        return self.inputs[0].size // max(self.size, 1)
+
+    def backward_step(self, dJ: Value) -> tuple[Value]:
+        return (_spread(np.divide(dJ, self.m), self.inputs[0].shape, self.axis, self.keepdims),)
+
+
+def _spread(grad: Value, shape: tuple[int, ...], axis: Axis, keepdims: bool) -> Value:
+    """Give every entry of an input of ``shape`` its share of a reduction's gradient."""
+    if not shape:
+        return float(grad)
+    if axis is not None and not keepdims:
+        grad = np.expand_dims(grad, axis)
+    return np.array(np.broadcast_to(grad, shape))  # a copy: each entry is its own number
+
+
+class Log(Node):
+    """``z = log x`` (natural log). Backward: ``dx = dz / x``."""
+
+    __slots__ = ()
+    symbol = "log"
+    formula = "{out} = log {0}"
+    gradient_formulas = ("d{0} = d{out} / {0}",)
+    local_derivatives = ("1/{0}",)
+
+    def forward(self, x: Value) -> Value:
+        return np.log(x)
+
+    def backward_step(self, dz: Value) -> tuple[Value]:
+        return (np.divide(dz, self.inputs[0].value),)
+
+
+class Exp(Node):
+    """``z = e^x``. Backward: ``dx = dz · e^x = dz · z`` (the output, reused)."""
+
+    __slots__ = ()
+    symbol = "exp"
+    formula = "{out} = e^{0}"
+    gradient_formulas = ("d{0} = d{out} · {out}",)
+    local_derivatives = ("{out}",)
+
+    def forward(self, x: Value) -> Value:
+        return np.exp(x)
+
+    def backward_step(self, dz: Value) -> tuple[Value]:
+        return (dz * self.value,)
+
+
+def _sigmoid(z: Value) -> Value:
+    """σ(z) = 1 / (1 + e^(−z)), evaluated without overflow or warnings for any finite z."""
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    a = 1.0 / (1.0 + e)
+    # For z < 0, σ(z) = e^z / (1 + e^z) = e · a; writing it as 1 − a would cancel to 0.
+    return np.where(z >= 0, a, e * a)
+
+
+class Sigmoid(Node):
+    """``a = σ(z) = 1 / (1 + e^(−z))``. Backward: ``dz = da · a(1 − a)``.
+
+    The derivative reuses the output ``a``. The forward never overflows or warns, whatever the
+    finite ``z``. When the loss is a ``LogLoss`` right on this node, ``dz`` is not
+    ``da · a(1 − a)`` multiplied out but the simplified ``a − y`` (see ``LogLoss``).
+    """
+
+    __slots__ = ()
+    symbol = "σ"
+    formula = "{out} = σ({0}) = 1 / (1 + e^(−{0}))"
+    gradient_formulas = ("d{0} = d{out} · {out}(1 − {out})",)
+    local_derivatives = ("{out}(1 − {out})",)
+
+    def forward(self, z: Value) -> Value:
+        return _sigmoid(z)
+
+    def backward_step(self, da: Value) -> tuple[Value]:
+        a = self.value
+        return (da * a * (1.0 - a),)
+
+
+class LogLoss(Node):
+    """``L(a, y) = −(y · log a + (1 − y) · log(1 − a))``, one loss per entry.
+
+    Backward: ``da = −y/a + (1 − y)/(1 − a)`` (times ``dL``), and for labels that are
+    variables ``dy = log(1 − a) − log a``.
+
+    When ``a`` is a ``Sigmoid``'s output, ``a = σ(z)``, this node works from the logit ``z``:
+
+    - ``L = log(1 + e^(−|z|)) + y · max(−z, 0) + (1 − y) · max(z, 0)``, a sum of non-negative
+      terms, exact for every finite ``z`` with no clipping (``y = 1, z = −800`` gives 800);
+    - going back, it sends the lecture's simplification ``dz = dL · (a − y)`` straight to ``z``.
+      ``da`` is still recorded in ``a.grad``, but ``a`` does not multiply it by ``a(1 − a)``
+      again: once ``a`` rounds to 0.0 or 1.0 that product would be ``∞ · 0``.
+
+    Labels must have exactly the prediction's shape (one label per prediction) and lie in
+    [0, 1]. For a plain probability ``a`` (not a Sigmoid's output), ``a`` of exactly 0 or 1
+    gives an honest ``inf`` with numpy's divide-by-zero warning; ``0 · log 0`` counts as 0.
+    """
+
+    __slots__ = ()
+    symbol = "L"
+    formula = "{out} = −({1} · log {0} + (1 − {1}) · log(1 − {0}))"
+    gradient_formulas = (
+        "d{0} = d{out} · (−{1}/{0} + (1 − {1})/(1 − {0}))",
+        "d{1} = d{out} · (log(1 − {0}) − log {0})",
+    )
+    local_derivatives = ("−{1}/{0} + (1 − {1})/(1 − {0})", "log(1 − {0}) − log {0}")
+    simplified_formula = "d{logit} = d{out} · ({0} − {1})"
+    """What ``send_gradients`` computes for the logit when ``a`` is a Sigmoid's output."""
+
+    def __init__(self, a: Operand, y: Operand, name: str | None = None) -> None:
+        a = as_node(a, what="LogLoss prediction a")
+        y = as_node(y, what="LogLoss labels y")
+        if a.shape != y.shape:
+            raise ShapeError(
+                f"LogLoss needs one label per prediction, but the prediction "
+                f"{_who(a)} has shape {a.shape} and the labels {_who(y)} have shape "
+                f"{y.shape}; reshape one of them (e.g. y.reshape({a.shape})) so they match"
+            )
+        _require_unit_interval(y.value, f"LogLoss labels {_who(y)}")
+        if not isinstance(a, Sigmoid):
+            _require_unit_interval(a.value, f"LogLoss prediction {_who(a)}")
+        super().__init__(a, y, name=name)
+
+    @property
+    def logit(self) -> Node | None:
+        """``z`` when the prediction is ``a = σ(z)``, a Sigmoid's output; otherwise ``None``."""
+        a = self.inputs[0]
+        return a.inputs[0] if isinstance(a, Sigmoid) else None
+
+    def forward(self, a: Value, y: Value) -> Value:
+        logit = self.logit
+        if logit is not None:
+            z = logit.value
+            tail = np.log1p(np.exp(-np.abs(z)))  # log(1 + e^(−|z|)), never overflows
+            return tail + y * np.maximum(-z, 0.0) + (1.0 - y) * np.maximum(z, 0.0)
+        return -(_times_log(y, a) + _times_log(1.0 - y, 1.0 - a))
+
+    def backward_step(self, dL: Value) -> tuple[Value | None, Value | None]:
+        a_node, y_node = self.inputs
+        a, y = a_node.value, y_node.value
+        logit = self.logit
+        if logit is None:
+            da = dL * (_ratio(1.0 - y, 1.0 - a) - _ratio(y, a))
+            dy = dL * (np.log1p(-a) - np.log(a)) if y_node.requires_grad else None
+            return da, dy
+        z = logit.value
+        # 1 − a is σ(−z), computed directly so it does not round to 0. Past |z| ≈ 709 the true
+        # da exceeds float64 and rounds to inf, which is the correctly rounded value.
+        with np.errstate(divide="ignore"):
+            da = dL * (_ratio(1.0 - y, _sigmoid(-z)) - _ratio(y, a))
+        dy = dL * -z if y_node.requires_grad else None  # log(1 − σ(z)) − log σ(z) = −z
+        return da, dy
+
+    def send_gradients(self, dL: Value) -> Iterable[tuple[Node, Value | None, bool]]:
+        logit = self.logit
+        if logit is None:
+            return super().send_gradients(dL)
+        a, y = self.inputs
+        da, dy = self.backward_step(dL)
+        dz = dL * (a.value - y.value)  # dz = da · a(1 − a) = a − y, simplified as in the lecture
+        return [(a, da, False), (y, dy, True), (logit, dz, True)]
+
+
+def _who(node: Node) -> str:
+    return f"{node.name!r} ({type(node).__name__})" if node.name else f"({type(node).__name__})"
+
+
+def _require_unit_interval(value: Value, what: str) -> None:
+    if np.size(value) == 0:
+        return
+    low, high = float(np.min(value)), float(np.max(value))
+    if not (0.0 <= low and high <= 1.0):  # NaN fails both comparisons
+        raise ValueError(f"{what} must lie in [0, 1], but range from {low} to {high}")
+
+
+def _times_log(c: Value, p: Value) -> Value:
+    """``c · log p``, where ``c = 0`` gives 0 whatever ``p`` is (0 · log 0 = 0)."""
+    if np.ndim(c) == 0 and np.ndim(p) == 0:
+        return 0.0 if c == 0 else c * float(np.log(p))
+    c, p = np.broadcast_arrays(c, p)
+    out = np.zeros(c.shape)
+    np.log(p, out=out, where=c != 0)
+    return c * out
+
+
+def _ratio(c: Value, p: Value) -> Value:
+    """``c / p``, where ``c = 0`` gives 0 whatever ``p`` is (a label's zero weight wins)."""
+    if np.ndim(c) == 0 and np.ndim(p) == 0:
+        return 0.0 if c == 0 else float(np.divide(c, p))
+    c, p = np.broadcast_arrays(c, p)
+    out = np.zeros(c.shape)
+    np.divide(c, p, out=out, where=c != 0)
+    return out
+
+
+# --- functions that build the nodes ------------------------------------------------------------
+
+
+def sigmoid(z: Operand, name: str | None = None) -> Sigmoid:
+    """``a = σ(z)``, elementwise: a ``Sigmoid`` node.
+
+    >>> import autograd_lite as ag
+    >>> ag.sigmoid(0.0).value
+    0.5
+    """
+    return Sigmoid(z, name=name)
+
+
+def log_loss(a: Operand, y: Operand, name: str | None = None) -> LogLoss:
+    """``L(a, y) = −(y log a + (1 − y) log(1 − a))``, one loss per entry: a ``LogLoss`` node.
+
+    ``y`` has ``a``'s exact shape; numbers given for it become a constant named ``y``.
+
+    >>> import autograd_lite as ag
+    >>> z = ag.Variable(-800.0, name="z")
+    >>> ag.log_loss(ag.sigmoid(z), 1).value
+    800.0
+    """
+    if not isinstance(y, Node):
+        y = Constant(y, name="y", what="LogLoss labels y")
+    return LogLoss(a, y, name=name)
+
+
+def sum(x: Operand, axis: Axis = None, keepdims: bool = False, name: str | None = None) -> Sum:  # noqa: A001
+    """The sum of the entries of ``x`` (over ``axis`` if given): a ``Sum`` node."""
+    return Sum(x, axis=axis, keepdims=keepdims, name=name)
+
+
+def mean(x: Operand, axis: Axis = None, keepdims: bool = False, name: str | None = None) -> Mean:
+    """The average of the entries of ``x`` (over ``axis`` if given): a ``Mean`` node.
+
+    The cost of m examples is ``J = ag.mean(ag.log_loss(A, y))``.
+    """
+    return Mean(x, axis=axis, keepdims=keepdims, name=name)
+
+
+def log(x: Operand, name: str | None = None) -> Log:
+    """The natural logarithm, elementwise: a ``Log`` node."""
+    return Log(x, name=name)
+
+
+def exp(x: Operand, name: str | None = None) -> Exp:
+    """``e^x``, elementwise: an ``Exp`` node."""
+    return Exp(x, name=name)
+
+
+def matmul(x: Operand, w: Operand, name: str | None = None) -> MatMul:
+    """The matrix product ``x @ w``: a ``MatMul`` node."""
+    return MatMul(x, w, name=name)
