@@ -1,0 +1,157 @@
+"""Small real data sets that ship with the package, and a plain CSV reader for your own.
+
+No network and no pandas: the files are read from inside the installed package with
+``importlib.resources`` and parsed with the standard ``csv`` module.
+
+>>> from autograd_lite.datasets import load_breast_cancer
+>>> X, y, feature_names = load_breast_cancer()
+>>> X.shape, y.shape, feature_names[0]
+((569, 30), (569,), 'mean radius')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from importlib import resources
+
+import numpy as np
+
+__all__ = ["BREAST_CANCER_TARGET_NAMES", "load_breast_cancer", "read_csv"]
+
+BREAST_CANCER_TARGET_NAMES = ("malignant", "benign")
+"""What ``y`` means in ``load_breast_cancer``: 0 = malignant, 1 = benign (scikit-learn's coding)."""
+
+
+def load_breast_cancer() -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The Wisconsin diagnostic breast-cancer data: 569 examples, 30 features, two classes.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (569, 30)
+        One breast mass per row (float64), unscaled.
+    y : numpy.ndarray of shape (569,)
+        The diagnosis as int: 0 = malignant (212 rows), 1 = benign (357 rows), see
+        ``BREAST_CANCER_TARGET_NAMES``.
+    feature_names : list of str
+        The 30 column names, e.g. ``"mean radius"``, ``"worst concavity"``.
+
+    Notes
+    -----
+    From the UCI Machine Learning Repository (CC BY 4.0); source, licence and citation are in
+    ``breast_cancer.txt`` next to the CSV.
+
+    >>> X, y, names = load_breast_cancer()
+    >>> int(y.sum()), names[-1]
+    (357, 'worst fractal dimension')
+    """
+    text = (resources.files(__name__) / "breast_cancer.csv").read_text(encoding="utf-8")
+    return _parse_csv(io.StringIO(text), "target", "breast_cancer.csv")
+
+
+def read_csv(
+    path: str | os.PathLike[str], target: str
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Read a CSV with a header row: every column but ``target`` is a numeric feature.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file. The first row names the columns; every other non-blank row is one example.
+    target : str
+        The name of the label column. Its cells may be numbers or text (e.g. ``yes``/``no``);
+        numbers are read as int when they are all whole, else as float.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (m, n), float64
+    y : numpy.ndarray of shape (m,)
+    feature_names : list of str
+
+    Raises
+    ------
+    ValueError
+        No header, a missing or repeated column name, a row with the wrong number of cells,
+        a cell that is not a finite number, or no examples: the message names the line and
+        the column.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.csv"
+    >>> _ = path.write_text("x1,x2,label\\n1,2,yes\\n3,4,no\\n")
+    >>> X, y, names = read_csv(path, "label")
+    >>> X.tolist(), y.tolist(), names
+    ([[1.0, 2.0], [3.0, 4.0]], ['yes', 'no'], ['x1', 'x2'])
+    """
+    with open(path, newline="", encoding="utf-8") as file:
+        return _parse_csv(file, target, os.fspath(path))
+
+
+def _parse_csv(
+    file: io.TextIOBase, target: str, where: str
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    reader = csv.reader(file)
+    header = next(reader, None)
+    if header is None or not any(cell.strip() for cell in header):
+        raise ValueError(f"{where}: the file is empty; the first row must name the columns")
+    header = [cell.strip() for cell in header]
+    for column, name in enumerate(header, start=1):
+        if not name:
+            raise ValueError(f"{where}, line 1: column {column} has no name in the header row")
+        if header.index(name) != column - 1:
+            raise ValueError(f"{where}, line 1: the column name {name!r} appears twice")
+    if target not in header:
+        raise ValueError(
+            f"{where}: no target column {target!r}; the columns are: {', '.join(header)}"
+        )
+    t = header.index(target)
+    feature_names = [name for k, name in enumerate(header) if k != t]
+    if not feature_names:
+        raise ValueError(f"{where}: the only column is the target {target!r}; no features")
+    rows: list[list[float]] = []
+    labels: list[str] = []
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines, e.g. at the end of the file
+        line = reader.line_num
+        if len(row) != len(header):
+            raise ValueError(
+                f"{where}, line {line}: {len(row)} cells, but the header has {len(header)} "
+                "columns"
+            )
+        values = []
+        for k, cell in enumerate(row):
+            if k == t:
+                if not cell.strip():
+                    raise ValueError(f"{where}, line {line}, column {target!r}: the label is empty")
+                labels.append(cell.strip())
+                continue
+            values.append(_number(cell, where, line, header[k]))
+        rows.append(values)
+    if not rows:
+        raise ValueError(f"{where}: no examples; the header row is followed by no data")
+    return np.array(rows, dtype=np.float64), _labels(labels), feature_names
+
+
+def _number(cell: str, where: str, line: int, column: str) -> float:
+    try:
+        value = float(cell)
+    except ValueError:
+        raise ValueError(
+            f"{where}, line {line}, column {column!r}: {cell!r} is not a number"
+        ) from None
+    if not math.isfinite(value):
+        raise ValueError(f"{where}, line {line}, column {column!r}: {cell!r} is not finite")
+    return value
+
+
+def _labels(cells: list[str]) -> np.ndarray:
+    """Labels as numbers when every cell is one (int if all whole), else as text."""
+    try:
+        numbers = [float(cell) for cell in cells]
+    except ValueError:
+        return np.array(cells)
+    if all(math.isfinite(x) and x == int(x) for x in numbers):
+        return np.array([int(x) for x in numbers])
+    return np.array(numbers)

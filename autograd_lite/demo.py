@@ -1,0 +1,381 @@
+"""``autograd-lite demo``: the two lectures, run on real data, measured and drawn.
+
+It trains the engine-built logistic regression on the Wisconsin breast-cancer data that ships
+inside the package (or on your own CSV), once with the lecture's per-example for-loop and once
+vectorized; shows the cost as it goes; reports cost, accuracy, wall time and the speed-up of
+vectorization; checks that both methods reach the same parameters; and writes into a new folder
+the trained model's one-example graph (values and gradients, SVG), the cost curve (PNG with
+matplotlib, and CSV) and the model itself (``model.npz``).
+
+How the data are prepared (``prepare``): a stratified split with a fixed seed (each class is
+shuffled on its own and the same fraction of it goes to the test set), then every feature is
+standardised with the *training* set's mean and standard deviation (a constant feature is only
+centred), so gradient descent with one learning rate suits all features.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import os
+import pathlib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograd_lite.datasets import BREAST_CANCER_TARGET_NAMES, load_breast_cancer, read_csv
+from autograd_lite.logistic import LogisticRegression
+
+__all__ = ["Prepared", "add_command", "prepare", "run", "stratified_split"]
+
+DEFAULT_ITERATIONS = 1000
+DEFAULT_LOOP_ITERATIONS = 30
+DEFAULT_LEARNING_RATE = 0.1
+DEFAULT_TEST_FRACTION = 0.2
+DEFAULT_SEED = 0
+
+
+def stratified_split(
+    y: np.ndarray, test_fraction: float = DEFAULT_TEST_FRACTION, seed: int = DEFAULT_SEED
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indices ``(train, test)``: each class shuffled, ``test_fraction`` of it held out.
+
+    Each class keeps at least one example in the training set; both index arrays are sorted.
+
+    >>> train, test = stratified_split(np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1]), 0.5)
+    >>> len(train), len(test)
+    (5, 5)
+    """
+    if not 0.0 <= test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction}")
+    rng = np.random.default_rng(seed)
+    test: list[np.ndarray] = []
+    for label in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == label))
+        count = min(round(test_fraction * len(members)), len(members) - 1)
+        test.append(members[:count])
+    test_idx = np.sort(np.concatenate(test))
+    train_idx = np.setdiff1d(np.arange(len(y)), test_idx)
+    return train_idx, test_idx
+
+
+@dataclass
+class Prepared:
+    """A data set split and standardised for the demo."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    feature_names: list[str]
+    mean: np.ndarray
+    """The training means each feature was centred by."""
+    scale: np.ndarray
+    """The training standard deviations each feature was divided by (1 for a constant one)."""
+
+
+def prepare(
+    X: np.ndarray,
+    y: np.ndarray,
+    feature_names: list[str],
+    test_fraction: float = DEFAULT_TEST_FRACTION,
+    seed: int = DEFAULT_SEED,
+) -> Prepared:
+    """Split ``(X, y)`` with ``stratified_split`` and standardise with the training statistics.
+
+    >>> X, y, names = load_breast_cancer()
+    >>> data = prepare(X, y, names)
+    >>> data.X_train.shape, data.X_test.shape       # 42 of 212 malignant, 71 of 357 benign
+    ((456, 30), (113, 30))
+    >>> bool(np.allclose(data.X_train.mean(axis=0), 0))
+    True
+    """
+    train, test = stratified_split(y, test_fraction, seed)
+    mean = X[train].mean(axis=0)
+    scale = X[train].std(axis=0)
+    scale[scale == 0] = 1.0  # a constant feature: centring makes it 0, dividing would give NaN
+    return Prepared(
+        (X[train] - mean) / scale,
+        y[train],
+        (X[test] - mean) / scale,
+        y[test],
+        list(feature_names),
+        mean,
+        scale,
+    )
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def add_command(commands: argparse._SubParsersAction) -> None:
+    """Register ``demo`` and its options on the CLI's subcommands."""
+    parser = commands.add_parser(
+        "demo",
+        help="train on the shipped breast-cancer data, loop vs vectorized; write graph and curve",
+        description=(
+            "Train logistic regression built from the engine's nodes, with the lecture's "
+            "per-example loop and vectorized, on the Wisconsin breast-cancer data shipped with "
+            "the package (or on your CSV); report cost, accuracy and the measured speed-up; "
+            "write the one-example graph (SVG), the cost curve (PNG/CSV) and the model."
+        ),
+    )
+    parser.add_argument(
+        "--out",
+        type=pathlib.Path,
+        help="folder for the files (must not exist or be empty); "
+        "default: a new autograd_lite_demo-YYYYmmdd-HHMMSS in the working directory",
+    )
+    parser.add_argument(
+        "--csv", type=pathlib.Path, help="train on this CSV instead (a header row is required)"
+    )
+    parser.add_argument("--target", help="with --csv: the name of the label column")
+    parser.add_argument(
+        "--iterations",
+        type=int,
+        default=DEFAULT_ITERATIONS,
+        help=f"gradient-descent steps of the vectorized fit (default {DEFAULT_ITERATIONS})",
+    )
+    parser.add_argument(
+        "--loop-iterations",
+        type=int,
+        default=DEFAULT_LOOP_ITERATIONS,
+        help="steps of the per-example loop, the slow path "
+        f"(default {DEFAULT_LOOP_ITERATIONS})",
+    )
+    parser.add_argument(
+        "--learning-rate",
+        type=float,
+        default=DEFAULT_LEARNING_RATE,
+        help=f"α for both fits (default {DEFAULT_LEARNING_RATE})",
+    )
+    parser.add_argument(
+        "--test-fraction",
+        type=float,
+        default=DEFAULT_TEST_FRACTION,
+        help=f"share of each class held out for testing (default {DEFAULT_TEST_FRACTION})",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"split seed (default {DEFAULT_SEED})"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo with parsed arguments; returns the exit status (0)."""
+    for option, value in (("--iterations", args.iterations), ("--loop-iterations",
+                                                              args.loop_iterations)):
+        if value < 1:
+            raise ValueError(f"{option} must be at least 1, got {value}")
+    out = _checked_out(args.out)
+
+    if args.csv is None:
+        if args.target is not None:
+            raise ValueError("--target names a column of --csv; give --csv PATH too")
+        X, y, names = load_breast_cancer()
+        source = "the Wisconsin diagnostic breast-cancer data (UCI, CC BY 4.0), shipped inside"
+        labels = f"y = 1: {BREAST_CANCER_TARGET_NAMES[1]}, y = 0: {BREAST_CANCER_TARGET_NAMES[0]}"
+    else:
+        if args.target is None:
+            raise ValueError("--csv needs --target COLUMN, the name of the label column")
+        X, y, names = read_csv(args.csv, args.target)
+        classes = np.unique(y)
+        if len(classes) != 2:
+            what = "a single class" if len(classes) == 1 else f"{len(classes)} classes"
+            raise ValueError(
+                f"{args.csv}: the target column {args.target!r} has {what} "
+                f"({', '.join(map(str, classes[:5].tolist()))}); it needs exactly two"
+            )
+        source = str(args.csv)
+        first, second = classes.tolist()
+        labels = f"y = 1: {second!r}, y = 0: {first!r} (target column {args.target!r})"
+
+    data = prepare(X, y, names, args.test_fraction, args.seed)
+    m, n = data.X_train.shape
+    print("autograd-lite demo: logistic regression built from the engine's nodes")
+    print(f"data:  {source}")
+    print(f"       {X.shape[0]} examples × {n} features; {labels}")
+    print(
+        f"split: stratified, seed {args.seed}: {m} to train, {len(data.y_test)} to test; "
+        "features standardised with the training mean and std"
+    )
+
+    alpha = args.learning_rate
+    print(f"\nvectorized: {args.iterations} steps, α = {alpha}, one graph over all {m} examples")
+    vectorized, vectorized_time = _fit(data, "vectorized", args.iterations, alpha)
+    print(
+        f"\nloop: {args.loop_iterations} steps, α = {alpha}, one graph per example "
+        f"({m} graphs per step), as the lecture's for-loop"
+    )
+    loop, loop_time = _fit(data, "loop", args.loop_iterations, alpha)
+
+    _report(data, vectorized, vectorized_time, loop, loop_time)
+    shared = min(args.loop_iterations, args.iterations)
+    _compare(data, loop, shared, alpha)
+
+    out.mkdir(parents=True, exist_ok=True)
+    files = [
+        *_write_graph(out, vectorized, data),
+        *_write_curves(out, vectorized, loop),
+        (vectorized.save(out / "model.npz"), "the trained vectorized model: "
+         "autograd_lite.logistic.LogisticRegression.load(path)"),
+    ]
+    print(f"\nfiles in {out}{os.sep}")
+    for path, what in files:
+        print(f"  {path.name:<16} {what}")
+    return 0
+
+
+def _fit(data: Prepared, method: str, steps: int, alpha: float) -> tuple[LogisticRegression, float]:
+    model = LogisticRegression(
+        learning_rate=alpha, max_iter=steps, method=method, verbose=max(1, steps // 5)
+    )
+    start = time.perf_counter()
+    model.fit(data.X_train, data.y_train)
+    return model, time.perf_counter() - start
+
+
+def _report(
+    data: Prepared,
+    vectorized: LogisticRegression,
+    vectorized_time: float,
+    loop: LogisticRegression,
+    loop_time: float,
+) -> None:
+    def accuracy(model: LogisticRegression, X: np.ndarray, y: np.ndarray) -> str:
+        return f"{100 * model.score(X, y):.2f} %" if len(y) else "no examples"
+
+    rows = [
+        ("iterations", *(f"{model.n_iter_}" for model in (vectorized, loop))),
+        ("final cost J", *(f"{model.cost(data.X_train, data.y_train):.6f}"
+                           for model in (vectorized, loop))),
+        ("train accuracy", *(accuracy(model, data.X_train, data.y_train)
+                             for model in (vectorized, loop))),
+        ("test accuracy", *(accuracy(model, data.X_test, data.y_test)
+                            for model in (vectorized, loop))),
+        ("wall time", f"{vectorized_time:.3f} s", f"{loop_time:.3f} s"),
+        ("per iteration", *(_duration(t / model.n_iter_)
+                            for t, model in ((vectorized_time, vectorized), (loop_time, loop)))),
+    ]
+    print(f"\n{'results':<16}{'vectorized':>16}{'loop':>16}")
+    for name, left, right in rows:
+        print(f"  {name:<14}{left:>16}{right:>16}")
+    speedup = (loop_time / loop.n_iter_) / (vectorized_time / vectorized.n_iter_)
+    note = (
+        "per iteration, since the loop ran fewer iterations to keep the demo short"
+        if loop.n_iter_ != vectorized.n_iter_
+        else "same number of iterations"
+    )
+    print(f"\nspeed-up of vectorization: {speedup:,.0f}× ({note})")
+
+
+def _compare(data: Prepared, loop: LogisticRegression, shared: int, alpha: float) -> None:
+    """Refit vectorized for the loop's number of steps and compare the parameters."""
+    same = LogisticRegression(learning_rate=alpha, max_iter=shared).fit(
+        data.X_train, data.y_train
+    )
+    params_loop = np.append(loop.coef_[0], loop.intercept_)
+    params_vec = np.append(same.coef_[0], same.intercept_)
+    relative = np.max(np.abs(params_loop - params_vec)) / max(np.max(np.abs(params_vec)), 1e-300)
+    costs = np.max(np.abs(np.subtract(loop.loss_curve_[:shared], same.loss_curve_[:shared])))
+    print(
+        f"same parameters: after {shared} steps, loop and vectorized w, b differ by "
+        f"{relative:.1e} (largest difference / largest parameter); their costs J by "
+        f"at most {costs:.1e}"
+    )
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1e3:.3f} ms" if seconds < 1 else f"{seconds:.3f} s"
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def _checked_out(out: pathlib.Path | None) -> pathlib.Path:
+    if out is None:
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = pathlib.Path.cwd() / f"autograd_lite_demo-{stamp}"
+        suffix = 2
+        while out.exists():  # two runs in the same second: never reuse a folder
+            out = out.with_name(f"autograd_lite_demo-{stamp}-{suffix}")
+            suffix += 1
+        return out
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file; give a folder that does not exist yet")
+    if out.is_dir() and any(out.iterdir()):
+        raise ValueError(f"--out {out} is not empty; choose a new folder (nothing is overwritten)")
+    return out
+
+
+def _write_graph(
+    out: pathlib.Path, model: LogisticRegression, data: Prepared
+) -> list[tuple[pathlib.Path, str]]:
+    X, y = (data.X_test, data.y_test) if len(data.y_test) else (data.X_train, data.y_train)
+    L = model.example_graph(X[0], y[0])
+    L.backward()
+    what = f"the trained model's graph for one test example, values and gradients (y = {y[0]})"
+    import graphviz
+
+    from autograd_lite.draw import draw
+
+    try:
+        graph = draw(L, title=f"one test example (y = {y[0]}) through the trained model")
+    except ValueError as error:  # too many features for a readable picture
+        print(f"note: no graph picture: {error}")
+        return []
+    try:
+        svg = graph.pipe(format="svg")
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as error:
+        path = out / "graph.dot"
+        path.write_text(graph.source, encoding="utf-8")
+        print(f"note: could not run Graphviz ({error}); wrote the DOT text instead")
+        return [(path, what + "; DOT text, render it with: dot -Tsvg graph.dot > graph.svg")]
+    path = out / "graph.svg"
+    path.write_bytes(svg)
+    return [(path, what)]
+
+
+def _write_curves(
+    out: pathlib.Path, vectorized: LogisticRegression, loop: LogisticRegression
+) -> list[tuple[pathlib.Path, str]]:
+    curves = {"vectorized": vectorized.loss_curve_, "loop": loop.loss_curve_}
+    csv_path = out / "cost_curve.csv"
+    with open(csv_path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["iteration", *curves])
+        for i in range(max(map(len, curves.values()))):
+            writer.writerow([i, *(f"{c[i]!r}" if i < len(c) else "" for c in curves.values())])
+    files = [(csv_path, "the cost J before each update, both methods")]
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        print(
+            "note: matplotlib is not installed, so there is no cost_curve.png; for the picture: "
+            "pip install 'autograd_lite[demo]'"
+        )
+        return files
+    png_path = out / "cost_curve.png"
+    _plot(Figure(figsize=(7, 4.2)), curves, png_path)
+    return [(png_path, "the cost J per iteration (picture)"), *files]
+
+
+def _plot(figure: Any, curves: dict[str, list[float]], path: pathlib.Path) -> None:
+    axes = figure.add_subplot()
+    styles = {"vectorized": {"linewidth": 2}, "loop": {"linestyle": "--", "marker": "o",
+                                                       "markersize": 3}}
+    for method, curve in curves.items():
+        # Step i + 1 on a log axis, so the loop's few steps are as visible as the long tail.
+        axes.plot(range(1, len(curve) + 1), curve, label=f"{method} ({len(curve)} steps)",
+                  **styles[method])
+    axes.set_xscale("log")
+    axes.set_xlabel("gradient-descent step (log scale)")
+    axes.set_ylabel("cost J (mean log-loss), before the update")
+    axes.set_title("Gradient descent on the engine's graphs: loop and vectorized")
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)

@@ -1,0 +1,726 @@
+"""Logistic regression trained by gradient descent on the engine's graphs, as the lectures do it.
+
+The model writes no gradient formula of its own. Each step of gradient descent builds a graph
+from the engine's nodes, calls ``backward()`` and reads the parameters' gradients:
+
+- ``method="loop"`` is the second lecture taken literally. For each example ``i`` it builds the
+  one-example graph ``z = w1·x1 + … + wn·xn + b``, ``a = σ(z)``, ``L(a, y)``, runs backward,
+  and adds ``L``, ``dw1 … dwn`` and ``db`` into accumulators ``J``, ``dw``, ``db``; then it
+  divides them by ``m`` and updates ``w := w − α·dw``, ``b := b − α·db``.
+- ``method="vectorized"`` builds one graph over all ``m`` examples per step: ``Z = X·w + b``,
+  ``A = σ(Z)``, ``J = mean(L(A, y))``. The same numbers, without Python loops.
+
+Examples are in the rows of ``X`` (shape m × n), as in numpy and scikit-learn; the course puts
+them in columns (``Z = wᵀX + b`` with X of shape n × m). The API follows scikit-learn's
+conventions (``fit``/``predict``/``predict_proba``/``score``, ``coef_``, ``intercept_``,
+``classes_``), so the model works in scikit-learn's ``clone``, ``Pipeline`` and
+``cross_val_score``; scikit-learn itself is never imported here.
+
+>>> import numpy as np
+>>> from autograd_lite.logistic import LogisticRegression
+>>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 3.0], [3.0, 2.0]])
+>>> y = np.array(["no", "no", "yes", "yes"])
+>>> model = LogisticRegression(learning_rate=0.5, max_iter=200).fit(X, y)
+>>> model.predict([[0.5, 0.5], [2.5, 2.5]]).tolist()
+['no', 'yes']
+>>> round(model.loss_curve_[0], 6)           # J before the first step, from w = 0, b = 0: log 2
+0.693147
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import pathlib
+import sys
+import time
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograd_lite.node import Constant, Node, Variable
+from autograd_lite.ops import LogLoss, Mean, log_loss, mean, sigmoid
+
+__all__ = ["GradientStep", "LogisticRegression", "NotFittedError", "cost", "example_loss"]
+
+_METHODS = ("vectorized", "loop")
+_FORMAT = "autograd_lite.LogisticRegression/1"
+_SAVED_KEYS = ("format", "params", "coef", "intercept", "classes", "loss_curve")
+_PROGRESS_AFTER = 3.0  # seconds of training before progress lines appear on stderr
+_PROGRESS_EVERY = 5.0
+
+
+class NotFittedError(ValueError, AttributeError):
+    """The model was used before ``fit`` (or ``load``): scikit-learn's kind of error.
+
+    It is both a ``ValueError`` and an ``AttributeError``, like ``sklearn.exceptions.
+    NotFittedError``, so code that catches either keeps working.
+    """
+
+
+@dataclass(frozen=True)
+class GradientStep:
+    """One step of gradient descent, as ``fit(..., callback=...)`` reports it.
+
+    The gradients are those the engine's backward pass gave at ``w``, ``b`` (the parameters
+    *before* this step's update ``w := w − α·dw``, ``b := b − α·db``).
+    """
+
+    iteration: int
+    """0 for the first step."""
+    J: float
+    """The cost at ``w``, ``b``: the mean log-loss over the m examples."""
+    dw: np.ndarray
+    """dJ/dw, shape (n,)."""
+    db: float
+    """dJ/db."""
+    w: np.ndarray
+    """The weights before the update, shape (n,)."""
+    b: float
+    """The bias before the update."""
+
+
+# --- the graphs -----------------------------------------------------------------------------
+
+
+def example_loss(w: Sequence[Node], b: Node, x: Sequence[Node], y: Node) -> LogLoss:
+    """The first lecture's graph for one example: ``L`` of ``a = σ(w1·x1 + … + wn·xn + b)``.
+
+    One ``Multiply`` per feature and a chain of ``Add`` nodes, then ``Sigmoid`` and
+    ``LogLoss``; ``z``, ``a`` and ``L`` are named so ``L.gradients()`` reads ``dz``, ``da``.
+
+    >>> import autograd_lite as ag
+    >>> w = [ag.Variable(0.5, name="w1"), ag.Variable(-0.25, name="w2")]
+    >>> x = [ag.Constant(1.0, name="x1"), ag.Constant(2.0, name="x2")]
+    >>> L = example_loss(w, ag.Variable(0.1, name="b"), x, ag.Constant(1.0, name="y"))
+    >>> L.backward()
+    >>> {k: round(v, 4) for k, v in L.gradients().items()}
+    {'dL': 1.0, 'da': -1.9048, 'dz': -0.475, 'dw1': -0.475, 'dw2': -0.95, 'db': -0.475}
+    """
+    z = w[0] * x[0]
+    for w_j, x_j in zip(w[1:], x[1:], strict=True):
+        z = z + w_j * x_j
+    z = (z + b).named("z")
+    a = sigmoid(z, name="a")
+    return log_loss(a, y, name="L")
+
+
+def cost(X: Node, y: Node, w: Node, b: Node) -> Mean:
+    """The second lecture's vectorized cost: ``J = mean(L(σ(X·w + b), y))`` over m examples.
+
+    ``X`` has shape (m, n) with one example per row, ``w`` shape (n,), ``y`` shape (m,).
+
+    >>> import numpy as np, autograd_lite as ag
+    >>> X = ag.Constant(np.array([[1.0, 2.0], [3.0, -1.0]]), name="X")
+    >>> y = ag.Constant(np.array([1.0, 0.0]), name="y")
+    >>> w, b = ag.Variable(np.zeros(2), name="w"), ag.Variable(0.0, name="b")
+    >>> J = cost(X, y, w, b)
+    >>> J.backward()
+    >>> w.grad.tolist(), b.grad                  # Xᵀ(A − y)/m and mean(A − y) at A = 0.5
+    ([0.5, -0.75], 0.0)
+    """
+    Z = (X @ w + b).named("Z")
+    A = sigmoid(Z, name="A")
+    return mean(log_loss(A, y, name="L"), name="J")
+
+
+class _Vectorized:
+    """One graph over all m examples per step; X and y are wrapped once, not per step."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
+        self.X = Constant(X, name="X")
+        self.y = Constant(y, name="y")
+        self.w = Variable(np.zeros(X.shape[1]), name="w")
+        self.b = Variable(0.0, name="b")
+
+    def gradients(self, w: np.ndarray, b: float) -> tuple[float, np.ndarray, float]:
+        self.w.value = w
+        self.b.value = b
+        J = cost(self.X, self.y, self.w, self.b)
+        J.backward()
+        return J.value, self.w.grad, self.b.grad
+
+
+class _Loop:
+    """The lecture's for-loop over the examples, one small graph per example."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
+        n = X.shape[1]
+        # Python floats and nodes made once per fit: each step only builds the ops.
+        self.x = [
+            [Constant(v, name=f"x{j}") for j, v in enumerate(row, start=1)] for row in X.tolist()
+        ]
+        self.y = [Constant(v, name="y") for v in y.tolist()]
+        self.w = [Variable(0.0, name=f"w{j}") for j in range(1, n + 1)]
+        self.b = Variable(0.0, name="b")
+
+    def gradients(self, w: np.ndarray, b: float) -> tuple[float, np.ndarray, float]:
+        for w_j, value in zip(self.w, w.tolist(), strict=True):
+            w_j.value = value
+        self.b.value = b
+        m = len(self.y)
+        J, dw, db = 0.0, [0.0] * len(self.w), 0.0  # the accumulators: no superscript (i)
+        for x_i, y_i in zip(self.x, self.y, strict=True):
+            L = example_loss(self.w, self.b, x_i, y_i)
+            L.backward()  # dz(i) = a(i) − y(i), dw_j(i) = x_j(i)·dz(i), db(i) = dz(i)
+            J += L.value
+            for j, w_j in enumerate(self.w):
+                dw[j] += w_j.grad
+            db += self.b.grad
+        return J / m, np.array(dw) / m, db / m
+
+
+# --- the estimator ----------------------------------------------------------------------------
+
+
+class LogisticRegression:
+    """Binary logistic regression by full-batch gradient descent on the engine's graphs.
+
+    Parameters
+    ----------
+    learning_rate : float, default 0.1
+        The step size α of ``w := w − α·dw``; finite and not negative.
+    max_iter : int, default 1000
+        The number of gradient-descent steps (at most, with ``tol``); at least 1.
+    method : {"vectorized", "loop"}, default "vectorized"
+        ``"loop"``: one small graph per example and accumulators, as the second lecture writes
+        it first (slow on purpose). ``"vectorized"``: one graph over all examples per step.
+        Both give the same parameters, up to rounding.
+    tol : float or None, default None
+        Stop early once a step lowers the cost by less than ``tol``. ``None`` runs all
+        ``max_iter`` steps.
+    verbose : int, default 0
+        Print ``Cost after iteration i: J`` every ``verbose`` iterations (0: silent).
+        Independently, training that runs longer than a few seconds reports its progress on
+        stderr.
+
+    Attributes
+    ----------
+    coef_ : numpy.ndarray of shape (1, n)
+        The weights ``w`` (the lecture's ``w1 … wn``).
+    intercept_ : numpy.ndarray of shape (1,)
+        The bias ``b``.
+    classes_ : numpy.ndarray of shape (2,)
+        The two labels, sorted; ``classes_[1]`` plays the lecture's ``y = 1``.
+    n_features_in_ : int
+        The number of features ``n`` seen by ``fit``.
+    loss_curve_ : list of float
+        The cost ``J`` before each update, one entry per iteration.
+    n_iter_ : int
+        The number of steps taken (``len(loss_curve_)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 4.0], [4.0, 3.0]])
+    >>> y = np.array([0, 0, 1, 1])
+    >>> loop = LogisticRegression(method="loop", max_iter=5).fit(X, y)
+    >>> vectorized = LogisticRegression(max_iter=5).fit(X, y)
+    >>> bool(np.allclose(loop.coef_, vectorized.coef_, rtol=1e-12, atol=0))
+    True
+    >>> model = LogisticRegression(learning_rate=0.5, max_iter=100).fit(X, y)
+    >>> model.predict_proba([[1.0, 1.0], [4.0, 4.0]]).round(3)   # columns: classes_ 0, 1
+    array([[0.924, 0.076],
+           [0.033, 0.967]])
+    """
+
+    _estimator_type = "classifier"  # scikit-learn before 1.6 reads this
+
+    def __init__(
+        self,
+        learning_rate: float = 0.1,
+        max_iter: int = 1000,
+        method: str = "vectorized",
+        tol: float | None = None,
+        verbose: int = 0,
+    ) -> None:
+        # scikit-learn's convention: store the parameters as given; fit checks them.
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.method = method
+        self.tol = tol
+        self.verbose = verbose
+
+    # --- parameters, as scikit-learn expects them ---------------------------------------------
+
+    _PARAM_NAMES = ("learning_rate", "max_iter", "method", "tol", "verbose")
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters by name (``deep`` is accepted for scikit-learn).
+
+        >>> LogisticRegression(max_iter=50).get_params()["max_iter"]
+        50
+        """
+        return {name: getattr(self, name) for name in self._PARAM_NAMES}
+
+    def set_params(self, **params: Any) -> LogisticRegression:
+        """Set constructor parameters by name and return the model.
+
+        >>> LogisticRegression().set_params(method="loop").method
+        'loop'
+        """
+        for name in params:
+            if name not in self._PARAM_NAMES:
+                raise ValueError(
+                    f"invalid parameter {name!r} for LogisticRegression; valid parameters are: "
+                    f"{', '.join(self._PARAM_NAMES)}"
+                )
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = LogisticRegression().get_params()
+        changed = [
+            f"{name}={value!r}"
+            for name, value in self.get_params().items()
+            if not _same(value, defaults[name])
+        ]
+        return f"LogisticRegression({', '.join(changed)})"
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's estimator tags (only scikit-learn calls this, so it may import it)."""
+        from sklearn.utils import ClassifierTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            transformer_tags=None,
+            regressor_tags=None,
+            classifier_tags=ClassifierTags(multi_class=False),
+        )
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "coef_")
+
+    # --- training ------------------------------------------------------------------------------
+
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        coef_init: Any = None,
+        intercept_init: Any = None,
+        callback: Callable[[GradientStep], None] | None = None,
+    ) -> LogisticRegression:
+        """Run gradient descent from ``w = 0, b = 0`` (or the given start) on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (m, n)
+            One example per row; finite real numbers.
+        y : array-like of shape (m,)
+            Exactly two distinct labels: 0/1, bools, strings … ``classes_[1]`` (the larger,
+            in sorted order) is the one the model's ``a`` is the probability of.
+        coef_init : array-like of shape (n,) or (1, n), optional
+            Start from these weights instead of zeros.
+        intercept_init : float or array-like of shape (1,), optional
+            Start from this bias instead of 0.
+        callback : callable, optional
+            Called once per step with a ``GradientStep`` (the cost and the gradients the
+            backward pass gave, before the update).
+
+        Returns
+        -------
+        LogisticRegression
+            ``self``, fitted.
+        """
+        learning_rate, max_iter, method, tol, verbose = _checked_params(self.get_params())
+        X = _checked_X(X)
+        m, n = X.shape
+        labels = _checked_y(y, m)
+        classes = _two_classes(labels)
+        y01 = (labels == classes[1]).astype(np.float64)
+        w = (
+            np.zeros(n)
+            if coef_init is None
+            else _checked_start(coef_init, "coef_init", ((n,), (1, n))).reshape(n)
+        )
+        b = (
+            0.0
+            if intercept_init is None
+            else float(_checked_start(intercept_init, "intercept_init", ((), (1,))).reshape(()))
+        )
+
+        graph = _Vectorized(X, y01) if method == "vectorized" else _Loop(X, y01)
+        curve: list[float] = []
+        start = time.perf_counter()
+        next_progress = start + _PROGRESS_AFTER
+        for i in range(max_iter):
+            # Overflow only happens when the descent diverges, which is reported right after.
+            with np.errstate(over="ignore", invalid="ignore"):
+                J, dw, db = graph.gradients(w, b)
+            _check_finite(i, "the cost and gradients", J, dw, db, learning_rate)
+            curve.append(J)
+            if callback is not None:
+                callback(GradientStep(i, J, np.array(dw), db, w.copy(), b))
+            if verbose and i % verbose == 0:
+                print(f"Cost after iteration {i}: {J:.6f}", flush=True)
+            with np.errstate(over="ignore", invalid="ignore"):
+                w = w - learning_rate * dw
+                b = b - learning_rate * db
+            _check_finite(i, "the updated w and b", J, w, b, learning_rate)
+            if tol is not None and i > 0 and curve[-2] - J < tol:
+                break
+            now = time.perf_counter()
+            if now >= next_progress and i + 1 < max_iter:
+                next_progress = now + _PROGRESS_EVERY
+                left = (now - start) / (i + 1) * (max_iter - i - 1)
+                print(
+                    f"LogisticRegression(method={method!r}): iteration {i + 1}/{max_iter}, "
+                    f"J = {J:.6f}, {now - start:.0f} s so far, about {left:.0f} s left",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+        self.coef_ = w.reshape(1, n)
+        self.intercept_ = np.array([b])
+        self.classes_ = classes
+        self.n_features_in_ = n
+        self.loss_curve_ = curve
+        self.n_iter_ = len(curve)
+        return self
+
+    # --- prediction ------------------------------------------------------------------------------
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """``z = X·w + b`` for each example (shape (m,)): positive means ``classes_[1]``."""
+        w, b = self._parameters()
+        X = _checked_X(X)
+        if X.shape[1] != w.shape[0]:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but this LogisticRegression was fitted with "
+                f"{w.shape[0]} features"
+            )
+        return X @ w + b
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """The probability of each class, shape (m, 2), columns in the order of ``classes_``.
+
+        The second column is the lecture's ``a = σ(z)``; the first is ``1 − a``, computed as
+        ``σ(−z)`` so that it does not round to 0.
+        """
+        z = self.decision_function(X)
+        return np.column_stack([sigmoid(-z).value, sigmoid(z).value]).reshape(-1, 2)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The predicted label of each example: ``classes_[1]`` where ``a > 0.5`` (``z > 0``)."""
+        z = self.decision_function(X)
+        return self.classes_[(z > 0).astype(int)]
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """The accuracy on ``(X, y)``: the fraction of examples predicted right."""
+        predicted = self.predict(X)
+        labels = _checked_y(y, len(predicted))
+        return float(np.average(predicted == labels, weights=sample_weight))
+
+    def cost(self, X: Any, y: Any) -> float:
+        """The cost ``J`` (mean log-loss) of the current parameters on ``(X, y)``."""
+        w, b = self._parameters()
+        X = _checked_X(X)
+        labels = _checked_y(y, X.shape[0])
+        unknown = ~np.isin(labels, self.classes_)
+        if unknown.any():
+            raise ValueError(
+                f"y holds labels the model does not know, e.g. {labels[unknown][0]!r}; "
+                f"classes_ = {self.classes_.tolist()}"
+            )
+        y01 = (labels == self.classes_[1]).astype(np.float64)
+        return cost(Constant(X), Constant(y01), Constant(w), Constant(b)).value
+
+    def example_graph(self, x: Any, y: Any) -> LogLoss:
+        """The one-example graph with the fitted parameters: ``L`` for ``(x, y)``, before backward.
+
+        Its leaves are named ``w1 … wn``, ``b`` (variables) and ``x1 … xn``, ``y`` (constants),
+        as in the lecture; call ``L.backward()`` to fill in ``dz``, ``dw1`` …
+
+        >>> import numpy as np
+        >>> model = LogisticRegression(max_iter=1).fit([[1.0, 2.0], [2.0, 0.0]], [0, 1])
+        >>> L = model.example_graph([1.0, 2.0], 0)
+        >>> L.backward()
+        >>> sorted(L.gradients())
+        ['dL', 'da', 'db', 'dw1', 'dw2', 'dz']
+        """
+        w, b = self._parameters()
+        x = np.asarray(x, dtype=np.float64).reshape(-1)
+        _checked_X(x.reshape(1, -1))
+        if x.shape[0] != w.shape[0]:
+            raise ValueError(f"x has {x.shape[0]} features, but the model has {w.shape[0]}")
+        label = _checked_y([y], 1)[0]
+        if label not in self.classes_:
+            raise ValueError(f"y = {y!r} is not one of classes_ = {self.classes_.tolist()}")
+        y01 = float(label == self.classes_[1])
+        weights = [Variable(v, name=f"w{j}") for j, v in enumerate(w.tolist(), start=1)]
+        inputs = [Constant(v, name=f"x{j}") for j, v in enumerate(x.tolist(), start=1)]
+        return example_loss(weights, Variable(b, name="b"), inputs, Constant(y01, name="y"))
+
+    def _parameters(self) -> tuple[np.ndarray, float]:
+        if not hasattr(self, "coef_"):
+            raise NotFittedError(
+                "This LogisticRegression instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+        coef = np.asarray(self.coef_, dtype=np.float64)
+        intercept = np.asarray(self.intercept_, dtype=np.float64)
+        if coef.ndim != 2 or coef.shape[0] != 1 or intercept.shape != (1,):
+            raise ValueError(
+                f"coef_ must have shape (1, n) and intercept_ shape (1,); they have "
+                f"{coef.shape} and {intercept.shape}"
+            )
+        return coef[0], float(intercept[0])
+
+    # --- saving without pickle --------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> pathlib.Path:
+        """Write the fitted model to an ``.npz`` file (numpy arrays and JSON text, no pickle).
+
+        numpy adds ``.npz`` to a name without it; the path written is returned.
+
+        >>> import pathlib, tempfile
+        >>> model = LogisticRegression(max_iter=3).fit([[0.0], [1.0]], ["cat", "dog"])
+        >>> path = model.save(pathlib.Path(tempfile.mkdtemp()) / "model")
+        >>> path.name, LogisticRegression.load(path).classes_.tolist()
+        ('model.npz', ['cat', 'dog'])
+        """
+        w, b = self._parameters()
+        classes = np.asarray(self.classes_)
+        if classes.dtype.kind == "O" and all(isinstance(c, str) for c in classes.tolist()):
+            classes = classes.astype(str)
+        if classes.dtype.kind not in "biufU":
+            raise ValueError(
+                f"cannot save classes_ of dtype {classes.dtype} without pickle; use numbers, "
+                "bools or strings as labels"
+            )
+        path = pathlib.Path(path)
+        if path.suffix != ".npz":
+            path = path.with_name(path.name + ".npz")
+        np.savez(
+            path,
+            format=np.array(_FORMAT),
+            params=np.array(json.dumps(self.get_params())),
+            coef=w.reshape(1, -1),
+            intercept=np.array([b]),
+            classes=classes,
+            loss_curve=np.asarray(self.loss_curve_, dtype=np.float64),
+        )
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> LogisticRegression:
+        """Read a model written by ``save``, checking every key, shape and value.
+
+        Raises ``ValueError`` naming what is wrong for a file that is not such a model, was
+        changed by hand, or holds pickled objects (never unpickled).
+        """
+        where = os.fspath(path)
+        try:
+            archive = np.load(path, allow_pickle=False)
+        except (ValueError, EOFError, zipfile.BadZipFile) as error:
+            raise ValueError(f"{where}: not a saved LogisticRegression (.npz): {error}") from None
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError(f"{where}: a single .npy array, not a saved LogisticRegression")
+        with archive:
+            keys = set(archive.files)
+            if keys != set(_SAVED_KEYS):
+                missing = sorted(set(_SAVED_KEYS) - keys)
+                extra = sorted(keys - set(_SAVED_KEYS))
+                raise ValueError(
+                    f"{where}: not a saved LogisticRegression: missing keys {missing}, "
+                    f"unexpected keys {extra}"
+                )
+            data = {}
+            for key in _SAVED_KEYS:
+                try:
+                    data[key] = archive[key]
+                except ValueError:
+                    raise ValueError(
+                        f"{where}: the array {key!r} holds Python objects, which are only "
+                        "loaded with pickle; refusing to load it"
+                    ) from None
+        return cls._from_arrays(data, where)
+
+    @classmethod
+    def _from_arrays(cls, data: dict[str, np.ndarray], where: str) -> LogisticRegression:
+        def text(key: str) -> str:
+            value = data[key]
+            if value.dtype.kind != "U" or value.shape != ():
+                raise ValueError(f"{where}: {key!r} must be a text scalar, got {_what(value)}")
+            return str(value)
+
+        if text("format") != _FORMAT:
+            raise ValueError(f"{where}: format {text('format')!r}, expected {_FORMAT!r}")
+        try:
+            params = json.loads(text("params"))
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{where}: 'params' is not valid JSON: {error}") from None
+        if not isinstance(params, dict) or set(params) != set(cls._PARAM_NAMES):
+            raise ValueError(
+                f"{where}: 'params' must name exactly {', '.join(cls._PARAM_NAMES)}; got {params}"
+            )
+        _checked_params(params)
+
+        coef, intercept, classes, curve = (
+            data[k] for k in ("coef", "intercept", "classes", "loss_curve")
+        )
+        for key, value in (("coef", coef), ("intercept", intercept), ("loss_curve", curve)):
+            if value.dtype.kind != "f":
+                raise ValueError(f"{where}: {key!r} must hold floats, got {_what(value)}")
+            if not np.isfinite(value).all():
+                raise ValueError(f"{where}: {key!r} holds NaN or inf: {value}")
+        if coef.ndim != 2 or coef.shape[0] != 1 or coef.shape[1] < 1:
+            raise ValueError(f"{where}: 'coef' must have shape (1, n), got {_what(coef)}")
+        if intercept.shape != (1,):
+            raise ValueError(f"{where}: 'intercept' must have shape (1,), got {_what(intercept)}")
+        if curve.ndim != 1 or curve.size < 1:
+            raise ValueError(f"{where}: 'loss_curve' must be 1-D, not empty; got {_what(curve)}")
+        if classes.dtype.kind not in "biufU" or classes.shape != (2,):
+            raise ValueError(f"{where}: 'classes' must be two labels, got {_what(classes)}")
+        if classes.dtype.kind == "f" and not np.isfinite(classes).all():
+            raise ValueError(f"{where}: 'classes' holds NaN or inf: {classes}")
+        if classes[0] == classes[1]:
+            raise ValueError(f"{where}: 'classes' must be two different labels: {classes}")
+
+        model = cls(**params)
+        model.coef_ = np.array(coef, dtype=np.float64)
+        model.intercept_ = np.array(intercept, dtype=np.float64)
+        model.classes_ = classes
+        model.n_features_in_ = coef.shape[1]
+        model.loss_curve_ = curve.tolist()
+        model.n_iter_ = curve.size
+        return model
+
+
+# --- checking the input -------------------------------------------------------------------------
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _what(value: np.ndarray) -> str:
+    return f"an array of shape {value.shape} and dtype {value.dtype}"
+
+
+def _checked_params(params: dict[str, Any]) -> tuple[float, int, str, float | None, int]:
+    learning_rate, max_iter = params["learning_rate"], params["max_iter"]
+    method, tol, verbose = params["method"], params["tol"], params["verbose"]
+    if (
+        not isinstance(learning_rate, numbers.Real)
+        or isinstance(learning_rate, bool)
+        or not math.isfinite(learning_rate)
+        or learning_rate < 0
+    ):
+        raise ValueError(
+            f"learning_rate must be a finite number >= 0, got {learning_rate!r}"
+        )
+    if not isinstance(max_iter, numbers.Integral) or isinstance(max_iter, bool) or max_iter < 1:
+        raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
+    if method not in _METHODS:
+        raise ValueError(f"method must be 'vectorized' or 'loop', got {method!r}")
+    if tol is not None and (
+        not isinstance(tol, numbers.Real)
+        or isinstance(tol, bool)
+        or not math.isfinite(tol)
+        or tol < 0
+    ):
+        raise ValueError(f"tol must be None or a finite number >= 0, got {tol!r}")
+    if not isinstance(verbose, numbers.Integral) or verbose < 0:
+        raise ValueError(f"verbose must be an integer >= 0 (print every k iterations), got "
+                         f"{verbose!r}")
+    return float(learning_rate), int(max_iter), method, tol, int(verbose)
+
+
+def _check_finite(
+    i: int, what: str, J: float, w: np.ndarray, b: float, learning_rate: float
+) -> None:
+    if math.isfinite(J) and math.isfinite(b) and np.isfinite(w).all():
+        return
+    raise ValueError(
+        f"gradient descent diverged at iteration {i}: {what} are not finite (J = {J}); "
+        f"lower learning_rate (now {learning_rate})"
+    )
+
+
+def _checked_X(X: Any) -> np.ndarray:
+    """``X`` as a 2-D float64 array of finite numbers, or a ``ValueError`` that says why not."""
+    try:
+        array = np.asarray(X)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"X must be a 2-D array of numbers; cannot read it: {error}") from None
+    if array.dtype.kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError("X must hold numbers, but some entries are not numbers") from None
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"X must hold real numbers, got dtype {array.dtype}")
+    if array.ndim != 2:
+        raise ValueError(
+            f"X must be 2-D, one example per row (shape (m, n)), got shape {array.shape}; "
+            "for a single feature use X.reshape(-1, 1), for a single example X.reshape(1, -1)"
+        )
+    if array.shape[0] == 0:
+        raise ValueError(f"X has no examples (shape {array.shape})")
+    if array.shape[1] == 0:
+        raise ValueError(f"X has no features (shape {array.shape})")
+    array = np.asarray(array, dtype=np.float64)
+    finite = np.isfinite(array)
+    if not finite.all():
+        i, j = np.argwhere(~finite)[0]
+        raise ValueError(
+            f"X must be finite, but X[{i}, {j}] is {array[i, j]} "
+            f"({np.count_nonzero(~finite)} non-finite entries in all)"
+        )
+    return array
+
+
+def _checked_y(y: Any, m: int) -> np.ndarray:
+    labels = np.asarray(y)
+    if labels.ndim != 1:
+        raise ValueError(
+            f"y must be 1-D, one label per example, got shape {labels.shape}"
+            + ("; use y.ravel()" if labels.ndim == 2 and 1 in labels.shape else "")
+        )
+    if labels.shape[0] != m:
+        raise ValueError(f"X and y have different lengths: {m} examples in X, {len(labels)} in y")
+    if labels.dtype.kind == "f" and not np.isfinite(labels).all():
+        raise ValueError("y must not hold NaN or inf labels")
+    return labels
+
+
+def _two_classes(labels: np.ndarray) -> np.ndarray:
+    try:
+        classes = np.unique(labels)
+    except TypeError as error:
+        raise ValueError(f"the labels in y cannot be compared with each other: {error}") from None
+    if len(classes) == 1:
+        raise ValueError(
+            f"y has a single class, {classes.tolist()[0]!r}: logistic regression needs "
+            "examples of two classes"
+        )
+    if len(classes) > 2:
+        shown = ", ".join(repr(c) for c in classes[:5].tolist())
+        raise ValueError(
+            f"y has {len(classes)} classes ({shown}{' …' if len(classes) > 5 else ''}); this "
+            "logistic regression is binary and needs exactly two"
+        )
+    return classes
+
+
+def _checked_start(value: Any, what: str, shapes: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{what} must hold real numbers, got dtype {array.dtype}")
+    if array.shape not in shapes:
+        raise ValueError(
+            f"{what} must have shape {' or '.join(map(str, shapes))}, got {array.shape}"
+        )
+    array = array.astype(np.float64)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{what} must be finite, got {array}")
+    return array

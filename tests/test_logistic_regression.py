@@ -1,0 +1,417 @@
+"""LogisticRegression: built from the engine's graphs, held to a hand-written numpy reference."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from autograd_lite.datasets import load_breast_cancer
+from autograd_lite.demo import prepare
+from autograd_lite.logistic import GradientStep, LogisticRegression, NotFittedError
+
+# --- a hand-written numpy reference: the lecture's vectorized formulas ---------------------------
+
+
+def numpy_gradients(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float):
+    z = X @ w + b
+    A = 1.0 / (1.0 + np.exp(-z))
+    # J = mean(−(y log A + (1 − y) log(1 − A))), with log σ(z) = −log(1 + e^(−z)) kept exact.
+    J = float(np.mean(y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z)))
+    dw = X.T @ (A - y) / len(y)
+    db = float(np.mean(A - y))
+    return J, dw, db
+
+
+def numpy_descent(X, y, alpha, steps, w=None, b=0.0):
+    w = np.zeros(X.shape[1]) if w is None else np.array(w, dtype=float)
+    costs = []
+    for _ in range(steps):
+        J, dw, db = numpy_gradients(X, y, w, b)
+        costs.append(J)
+        w, b = w - alpha * dw, b - alpha * db
+    return w, b, costs
+
+
+def assert_relative(actual, expected, rtol=1e-10, size=0.0):
+    """|actual − expected| ≤ rtol · scale, entrywise, scale = max(max|expected|, size).
+
+    ``size`` is the size of the terms that were summed, for results that cancel to about 0
+    (a gradient that is exactly 0 in real numbers comes out as ±1e-18 after rounding).
+    """
+    actual, expected = np.atleast_1d(actual), np.atleast_1d(expected)
+    scale = max(float(np.max(np.abs(expected))), size)
+    assert np.max(np.abs(actual - expected)) <= rtol * scale, (actual, expected)
+
+
+@st.composite
+def datasets(draw):
+    m = draw(st.integers(2, 8))
+    n = draw(st.integers(1, 4))
+    X = draw(arrays(np.float64, (m, n), elements=st.floats(-5, 5, allow_subnormal=False)))
+    y = draw(arrays(np.int64, m, elements=st.integers(0, 1)))
+    y[0], y[1] = 0, 1  # both classes present
+    return X, y
+
+
+def small_data():
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(40, 3))
+    y = (X @ np.array([1.0, -2.0, 0.5]) + 0.3 * rng.normal(size=40) > 0).astype(int)
+    return X, y
+
+
+# --- the same numbers, three ways -------------------------------------------------------------
+
+
+@given(datasets(), st.integers(1, 6), st.floats(0.01, 2.0))
+def test_loop_equals_vectorized_equals_numpy_after_several_steps(data, steps, alpha):
+    X, y = data
+    w, b, costs = numpy_descent(X, y.astype(float), alpha, steps)
+    for method in ("loop", "vectorized"):
+        model = LogisticRegression(learning_rate=alpha, max_iter=steps, method=method)
+        model.fit(X, y)
+        assert model.coef_.shape == (1, X.shape[1]) and model.intercept_.shape == (1,)
+        # Each step moves a parameter by at most α·max(|x|, 1), since |a − y| ≤ 1.
+        size = alpha * steps * max(float(np.max(np.abs(X))), 1.0)
+        assert_relative(np.append(model.coef_[0], model.intercept_), np.append(w, b), size=size)
+        assert len(model.loss_curve_) == model.n_iter_ == steps
+        assert_relative(model.loss_curve_, costs)
+
+
+@given(datasets(), st.sampled_from(["loop", "vectorized"]))
+def test_gradients_are_the_lecture_formulas_at_every_step(data, method):
+    X, y = data
+    steps: list[GradientStep] = []
+    alpha = 0.5
+    LogisticRegression(learning_rate=alpha, max_iter=4, method=method).fit(
+        X, y, callback=steps.append
+    )
+    assert [s.iteration for s in steps] == [0, 1, 2, 3]
+    for step, following in zip(steps, [*steps[1:], None], strict=True):
+        A = 1.0 / (1.0 + np.exp(-(X @ step.w + step.b)))
+        size = max(float(np.max(np.abs(X))), 1.0)  # |x_j(i)·dz(i)| ≤ max|x|
+        assert_relative(step.dw, X.T @ (A - y) / len(y), rtol=1e-12, size=size)  # Xᵀ(A − y)/m
+        assert_relative(step.db, np.mean(A - y), rtol=1e-12, size=1.0)  # mean(A − y)
+        if following is not None:  # the update really used these gradients
+            np.testing.assert_array_equal(following.w, step.w - alpha * step.dw)
+            assert following.b == step.b - alpha * step.db
+
+
+def test_first_cost_from_zeros_is_log_2_and_curve_has_one_entry_per_iteration():
+    X, y = small_data()
+    model = LogisticRegression(max_iter=7).fit(X, y)
+    assert model.loss_curve_[0] == pytest.approx(math.log(2), rel=1e-15)
+    assert len(model.loss_curve_) == model.n_iter_ == 7
+    assert all(later < earlier for earlier, later in itertools.pairwise(model.loss_curve_))
+
+
+@pytest.mark.parametrize("method", ["loop", "vectorized"])
+def test_fit_starts_from_coef_init_and_intercept_init(method):
+    X, y = small_data()
+    w0, b0 = np.array([0.3, -0.2, 0.1]), -0.4
+    steps = []
+    model = LogisticRegression(max_iter=3, method=method).fit(
+        X, y, coef_init=w0.reshape(1, 3), intercept_init=[b0], callback=steps.append
+    )
+    np.testing.assert_array_equal(steps[0].w, w0)
+    assert steps[0].b == b0
+    w, b, costs = numpy_descent(X, y.astype(float), 0.1, 3, w0, b0)
+    assert_relative(np.append(model.coef_[0], model.intercept_), np.append(w, b))
+    assert_relative(model.loss_curve_, costs)
+
+
+def test_tol_stops_once_a_step_lowers_the_cost_by_less_than_tol():
+    X, y = small_data()
+    model = LogisticRegression(learning_rate=0.5, max_iter=5000, tol=1e-4).fit(X, y)
+    curve = model.loss_curve_
+    assert 1 < model.n_iter_ < 5000
+    assert curve[-2] - curve[-1] < 1e-4
+    assert all(earlier - later >= 1e-4 for earlier, later in itertools.pairwise(curve[:-1]))
+
+
+def test_verbose_prints_the_cost_every_k_iterations(capsys):
+    X, y = small_data()
+    LogisticRegression(max_iter=25, verbose=10).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "Cost after iteration 0",
+        "Cost after iteration 10",
+        "Cost after iteration 20",
+    ]
+    assert lines[0] == "Cost after iteration 0: 0.693147"
+
+
+# --- predictions -------------------------------------------------------------------------------
+
+
+def test_predict_proba_columns_follow_classes_and_predict_agrees():
+    X, y = small_data()
+    labels = np.where(y == 1, "yes", "no")
+    model = LogisticRegression(learning_rate=0.5, max_iter=200).fit(X, labels)
+    assert model.classes_.tolist() == ["no", "yes"]
+    proba = model.predict_proba(X)
+    assert proba.shape == (40, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-15)
+    z = X @ model.coef_[0] + model.intercept_[0]
+    np.testing.assert_allclose(proba[:, 1], 1.0 / (1.0 + np.exp(-z)), rtol=1e-14)
+    np.testing.assert_array_equal(model.predict(X), np.where(proba[:, 1] > 0.5, "yes", "no"))
+    assert model.score(X, labels) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("labels", "classes"),
+    [
+        ([False, True], [False, True]),
+        ([0, 1], [0, 1]),
+        ([-1, 1], [-1, 1]),
+        (["benign", "malignant"], ["benign", "malignant"]),
+    ],
+)
+def test_any_two_labels_work_and_classes_are_sorted(labels, classes):
+    X, y01 = small_data()
+    y = np.array(labels)[y01]
+    model = LogisticRegression(learning_rate=0.5, max_iter=100).fit(X, y)
+    assert model.classes_.tolist() == classes
+    assert model.n_features_in_ == 3
+    assert set(model.predict(X).tolist()) <= set(classes)
+    assert model.score(X, y) >= 0.9
+
+
+def test_setting_coef_and_intercept_by_hand_changes_predictions():
+    X, y = small_data()
+    model = LogisticRegression(max_iter=50).fit(X, y)
+    model.coef_ = -model.coef_
+    model.intercept_ = -model.intercept_
+    assert model.score(X, y) <= 0.1
+    model.coef_ = np.zeros((1, 3))
+    model.intercept_ = np.array([2.0])
+    np.testing.assert_allclose(model.predict_proba(X[:1]), [[1 / (1 + math.e**2),
+                                                            1 / (1 + math.e**-2)]])
+
+
+def test_example_graph_is_the_lectures_one_example_graph_with_fitted_values():
+    X, y = small_data()
+    model = LogisticRegression(max_iter=20).fit(X, y)
+    L = model.example_graph(X[0], y[0])
+    L.backward()
+    grads = L.gradients()
+    a = model.predict_proba(X[:1])[0, 1]
+    assert grads["dz"] == pytest.approx(a - y[0], rel=1e-12)
+    for j in range(3):
+        assert grads[f"dw{j + 1}"] == pytest.approx(X[0, j] * (a - y[0]), rel=1e-12)
+    assert grads["db"] == grads["dz"]
+
+
+# --- scikit-learn conventions and interop ----------------------------------------------------
+
+
+def test_constructor_only_stores_parameters_and_get_set_params_round_trip():
+    model = LogisticRegression(learning_rate=-1.0, method="nonsense")  # checked in fit
+    assert model.get_params() == {
+        "learning_rate": -1.0,
+        "max_iter": 1000,
+        "method": "nonsense",
+        "tol": None,
+        "verbose": 0,
+    }
+    assert model.set_params(learning_rate=0.3, method="loop") is model
+    assert (model.learning_rate, model.method) == (0.3, "loop")
+    assert repr(model) == "LogisticRegression(learning_rate=0.3, method='loop')"
+    with pytest.raises(ValueError, match=r"invalid parameter 'alpha'.*learning_rate"):
+        model.set_params(alpha=0.1)
+
+
+def test_sklearn_clone_pipeline_and_cross_val_score():
+    pytest.importorskip("sklearn")
+    from sklearn.base import clone, is_classifier
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y, _ = load_breast_cancer()
+    model = LogisticRegression(learning_rate=0.5, max_iter=300)
+    copy = clone(model)
+    assert copy is not model and copy.get_params() == model.get_params()
+    assert is_classifier(model)
+
+    pipeline = make_pipeline(StandardScaler(), model).fit(X, y)
+    assert pipeline.score(X, y) >= 0.97
+    assert not hasattr(model, "coef_") or model is pipeline[-1]  # the pipeline fits its own step
+
+    scores = cross_val_score(make_pipeline(StandardScaler(), model), X, y, cv=3)
+    assert scores.shape == (3,) and scores.min() >= 0.93
+
+
+def test_sklearn_check_is_fitted_sees_fitted_state():
+    pytest.importorskip("sklearn")
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    model = LogisticRegression(max_iter=2)
+    with pytest.raises(SklearnNotFittedError):
+        check_is_fitted(model)
+    check_is_fitted(model.fit(*small_data()))
+
+
+def test_accuracy_on_the_shipped_data_is_within_two_points_of_sklearn():
+    pytest.importorskip("sklearn")
+    from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
+
+    data = prepare(*load_breast_cancer())
+    ours = LogisticRegression(learning_rate=0.1, max_iter=1000).fit(data.X_train, data.y_train)
+    reference = SklearnLogisticRegression().fit(data.X_train, data.y_train)
+    ours_test = ours.score(data.X_test, data.y_test)
+    reference_test = reference.score(data.X_test, data.y_test)
+    assert abs(ours_test - reference_test) <= 0.02, (ours_test, reference_test)
+    assert ours_test >= 0.95
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "message"),
+    [
+        ([1.0, 2.0], [0, 1], "X must be 2-D.*shape \\(2,\\).*reshape"),
+        (np.zeros((2, 2, 2)), [0, 1], "X must be 2-D"),
+        ([["a", "b"], ["c", "d"]], [0, 1], "real numbers"),
+        (np.array([[1.0, "x"], [2.0, 3.0]], dtype=object), [0, 1], "numbers"),
+        ([[1.0, np.nan], [2.0, 3.0]], [0, 1], "finite.*X\\[0, 1\\] is nan"),
+        ([[1.0, 2.0], [np.inf, 3.0]], [0, 1], "finite.*X\\[1, 0\\] is inf"),
+        ([[1.0], [2.0], [3.0]], [0, 1], "different lengths: 3 examples in X, 2 in y"),
+        (np.zeros((0, 2)), [], "no examples"),
+        ([[1.0], [2.0], [3.0]], [0, 1, 2], "3 classes.*exactly two"),
+        ([[1.0], [2.0]], ["a", "a"], "single class, 'a'"),
+        ([[1.0], [2.0]], [[0, 1]], "y must be 1-D"),
+        ([[1.0], [2.0]], [0.0, np.nan], "NaN or inf labels"),
+    ],
+)
+def test_bad_training_data_is_a_clear_value_error(X, y, message):
+    with pytest.raises(ValueError, match=message):
+        LogisticRegression(max_iter=1).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"learning_rate": -0.1}, "learning_rate must be a finite number >= 0, got -0.1"),
+        ({"learning_rate": float("nan")}, "learning_rate.*nan"),
+        ({"learning_rate": float("inf")}, "learning_rate.*inf"),
+        ({"learning_rate": "fast"}, "learning_rate"),
+        ({"max_iter": 0}, "max_iter must be an integer >= 1, got 0"),
+        ({"max_iter": 2.5}, "max_iter"),
+        ({"method": "newton"}, "method must be 'vectorized' or 'loop', got 'newton'"),
+        ({"tol": -1.0}, "tol"),
+        ({"verbose": -1}, "verbose"),
+    ],
+)
+def test_bad_parameters_are_a_clear_value_error_at_fit(params, message):
+    model = LogisticRegression(**params)
+    with pytest.raises(ValueError, match=message):
+        model.fit(*small_data())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"coef_init": np.zeros(4)}, "coef_init must have shape \\(3,\\) or \\(1, 3\\)"),
+        ({"coef_init": [0.0, np.nan, 0.0]}, "coef_init must be finite"),
+        ({"intercept_init": [1.0, 2.0]}, "intercept_init must have shape"),
+    ],
+)
+def test_bad_starting_values_are_a_clear_value_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        LogisticRegression(max_iter=1).fit(*small_data(), **kwargs)
+
+
+def test_a_diverging_descent_is_an_error_not_a_silent_nan():
+    X = np.array([[1e154, 0.0], [-1e154, 1.0]])
+    with pytest.raises(ValueError, match=r"diverged at iteration .*lower learning_rate"):
+        LogisticRegression(learning_rate=1e200, max_iter=5).fit(X, [0, 1])
+
+
+@pytest.mark.parametrize("use", ["predict", "predict_proba", "decision_function", "save"])
+def test_using_the_model_before_fit_raises_not_fitted(use, tmp_path):
+    model = LogisticRegression()
+    argument = tmp_path / "m.npz" if use == "save" else [[1.0, 2.0]]
+    with pytest.raises(NotFittedError, match=r"not fitted yet. Call 'fit'") as caught:
+        getattr(model, use)(argument)
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, AttributeError)
+
+
+def test_predicting_with_another_number_of_features_names_both_numbers():
+    model = LogisticRegression(max_iter=2).fit(*small_data())
+    with pytest.raises(ValueError, match=r"X has 2 features, but .* fitted with 3 features"):
+        model.predict([[1.0, 2.0]])
+
+
+# --- saving without pickle ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("labels", [[0, 1], [False, True], ["benign", "malignant"], [-1.5, 2.5]])
+def test_save_and_load_round_trip(tmp_path, labels):
+    X, y01 = small_data()
+    y = np.array(labels)[y01]
+    model = LogisticRegression(learning_rate=0.3, max_iter=40, method="loop", tol=1e-9).fit(X, y)
+    path = model.save(tmp_path / "model")
+    assert path == tmp_path / "model.npz"
+    with np.load(path, allow_pickle=False) as archive:  # no object arrays in the file
+        assert archive["classes"].dtype.kind in "biufU"
+    loaded = LogisticRegression.load(path)
+    assert loaded.get_params() == model.get_params()
+    np.testing.assert_array_equal(loaded.coef_, model.coef_)
+    np.testing.assert_array_equal(loaded.intercept_, model.intercept_)
+    assert loaded.classes_.tolist() == model.classes_.tolist()
+    assert loaded.classes_.dtype == model.classes_.dtype
+    assert loaded.loss_curve_ == model.loss_curve_ and loaded.n_iter_ == model.n_iter_
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def _saved_arrays(tmp_path):
+    model = LogisticRegression(max_iter=3).fit(*small_data())
+    with np.load(model.save(tmp_path / "good.npz"), allow_pickle=False) as archive:
+        return {key: archive[key] for key in archive.files}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.pop("coef"), "missing keys \\['coef'\\]"),
+        (lambda d: d.update(weights=np.zeros(3)), "unexpected keys \\['weights'\\]"),
+        (lambda d: d.update(coef=np.zeros((2, 3))), "'coef' must have shape \\(1, n\\)"),
+        (lambda d: d.update(coef=np.zeros(3)), "'coef' must have shape \\(1, n\\)"),
+        (lambda d: d.update(intercept=np.zeros((1, 1))), "'intercept' must have shape \\(1,\\)"),
+        (lambda d: d.update(coef=np.array([[0.0, np.nan, 1.0]])), "'coef' holds NaN or inf"),
+        (lambda d: d.update(intercept=np.array([np.inf])), "'intercept' holds NaN or inf"),
+        (lambda d: d.update(classes=np.array([0, 1, 2])), "'classes' must be two labels"),
+        (lambda d: d.update(classes=np.array([1, 1])), "two different labels"),
+        (lambda d: d.update(classes=np.array([0, 1], dtype=object)), "holds Python objects"),
+        (lambda d: d.update(params=np.array('{"max_iter": 0}')), "'params' must name exactly"),
+        (lambda d: d.update(format=np.array("something else")), "format 'something else'"),
+    ],
+)
+def test_a_tampered_file_is_a_clear_error(tmp_path, change, message):
+    arrays_ = _saved_arrays(tmp_path)
+    change(arrays_)
+    path = tmp_path / "tampered.npz"
+    np.savez(path, **arrays_)  # object arrays are pickled by np.savez; load must refuse them
+    with pytest.raises(ValueError, match=message):
+        LogisticRegression.load(path)
+
+
+def test_loading_a_file_that_is_not_a_model_is_a_clear_error(tmp_path):
+    text = tmp_path / "notes.npz"
+    text.write_text("not an archive")
+    with pytest.raises(ValueError, match="not a saved LogisticRegression"):
+        LogisticRegression.load(text)
+    single = tmp_path / "single.npy"
+    np.save(single, np.zeros(3))
+    with pytest.raises(ValueError, match=r"single .npy array"):
+        LogisticRegression.load(single)
