@@ -15,8 +15,20 @@ loss, and read each gradient by the lecture's name (``z.grad`` is ``dz``)::
     (-0.475021, -0.475021)
 """
 
+from autograd_lite.datasets import load_breast_cancer
+from autograd_lite.draw import (
+    Drawing,
+    GraphvizNotFoundError,
+    draw,
+    draw_steps,
+    path_between,
+    save_steps,
+)
 from autograd_lite.errors import GradcheckError, NonFiniteError, ShapeError
+from autograd_lite.explain import Explanation, explain
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
+from autograd_lite.lecture import LectureGraph, lecture_graph
+from autograd_lite.logistic import GradientStep, LogisticRegression, NotFittedError
 from autograd_lite.node import (
     Constant,
     Node,
@@ -54,17 +66,24 @@ __all__ = [
     "Add",
     "Constant",
     "Divide",
+    "Drawing",
     "Exp",
+    "Explanation",
     "GradcheckError",
     "GradcheckReport",
+    "GradientStep",
+    "GraphvizNotFoundError",
+    "LectureGraph",
     "Log",
     "LogLoss",
+    "LogisticRegression",
     "MatMul",
     "Mean",
     "Multiply",
     "Negate",
     "Node",
     "NonFiniteError",
+    "NotFittedError",
     "ShapeError",
     "Sigmoid",
     "Subtract",
@@ -72,12 +91,19 @@ __all__ = [
     "Transpose",
     "Variable",
     "detect_anomaly",
+    "draw",
+    "draw_steps",
     "exp",
+    "explain",
     "gradcheck",
+    "lecture_graph",
+    "load_breast_cancer",
     "log",
     "log_loss",
     "matmul",
     "mean",
+    "path_between",
+    "save_steps",
     "set_detect_anomaly",
     "sigmoid",
     "sum",

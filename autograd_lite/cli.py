@@ -7,20 +7,74 @@ import sys
 from collections.abc import Sequence
 
 import autograd_lite as ag
+from autograd_lite import demo
+from autograd_lite.draw import GraphvizNotFoundError, draw, path_between, save, save_steps
+from autograd_lite.explain import explain
+from autograd_lite.lecture import LectureGraph, lecture_graph
+
+
+def _lecture(args: argparse.Namespace) -> LectureGraph:
+    return lecture_graph(x1=args.x1, x2=args.x2, w1=args.w1, w2=args.w2, b=args.b, y=args.y)
 
 
 def _quickstart(args: argparse.Namespace) -> int:
     """The lecture's one-example graph: forward, backward, and the gradients by name."""
-    x1, x2 = ag.Variable(args.x1, name="x1"), ag.Variable(args.x2, name="x2")
-    w1, w2 = ag.Variable(args.w1, name="w1"), ag.Variable(args.w2, name="w2")
-    b = ag.Variable(args.b, name="b")
-    z = (w1 * x1 + w2 * x2 + b).named("z")
-    a = ag.sigmoid(z, name="a")
-    L = ag.log_loss(a, args.y, name="L")
-    L.backward()
+    g = _lecture(args)
+    g.L.backward()
+    z, a, L = g.z, g.a, g.L
     print(f"forward:  z = {z.value:.6g}   a = σ(z) = {a.value:.6g}   L(a, y) = {L.value:.6g}")
     print("backward: " + "   ".join(f"{k} = {v:.6g}" for k, v in L.gradients().items()))
     print(f"check:    dz = a − y = {a.value - args.y:.6g}")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """The lecture's graph, backward step by step, with the numbers."""
+    g = _lecture(args)
+    g.L.backward()
+    print(explain(g.L, digits=args.digits))
+    return 0
+
+
+def _draw(args: argparse.Namespace) -> int:
+    """The lecture's graph as a picture (and, with --steps, one picture per backward step)."""
+    if args.out is None and args.steps is None:
+        raise ValueError("give --out FILE (.svg, .png, .pdf or .dot) and/or --steps FOLDER")
+    g = _lecture(args)
+    if not args.no_gradients or args.steps is not None:
+        g.L.backward()
+    nodes = g._asdict()
+    highlight = []
+    for name in args.highlight:
+        if name not in nodes:
+            raise ValueError(
+                f"--highlight {name}: not a node of the graph; use one of {', '.join(nodes)}"
+            )
+        highlight.append(nodes[name])
+    if args.path is not None:
+        if args.path not in nodes:
+            raise ValueError(
+                f"--path {args.path}: not a node of the graph; use one of {', '.join(nodes)}"
+            )
+        highlight.extend(path_between(nodes[args.path], g.L))
+    if args.out is not None:
+        picture = draw(
+            g.L,
+            gradients=not args.no_gradients,
+            highlight=highlight,
+            derivatives=args.derivatives,
+            digits=args.digits,
+        )
+        print(f"wrote {save(picture, args.out)}")
+    if args.steps is not None:
+        written = save_steps(
+            g.L,
+            args.steps,
+            format=args.steps_format,
+            derivatives=args.derivatives,
+            digits=args.digits,
+        )
+        print(f"wrote {len(written) - 1} step pictures and the slideshow {written[-1]}")
     return 0
 
 
@@ -38,11 +92,63 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {ag.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo.add_command(commands)  # the main job first
     quickstart = commands.add_parser(
         "quickstart", help="the lecture's one-example graph, forward and backward"
     )
     _add_lecture_values(quickstart)
     quickstart.set_defaults(run=_quickstart)
+
+    explain_command = commands.add_parser(
+        "explain", help="the lecture's graph, backward step by step, with the numbers"
+    )
+    _add_lecture_values(explain_command)
+    explain_command.add_argument(
+        "--digits", type=int, default=6, help="significant digits of the numbers; default 6"
+    )
+    explain_command.set_defaults(run=_explain)
+
+    draw_command = commands.add_parser(
+        "draw",
+        help="draw the lecture's graph (SVG, PNG, PDF or DOT, by the extension of --out)",
+        description=(
+            "Draw the lecture's one-example graph with its values and, after backward, its "
+            "gradients. SVG, PNG and PDF need Graphviz's dot program; DOT is plain text."
+        ),
+    )
+    _add_lecture_values(draw_command)
+    draw_command.add_argument("--out", metavar="FILE", help="the picture to write, e.g. graph.svg")
+    draw_command.add_argument(
+        "--no-gradients", action="store_true", help="draw the forward pass only"
+    )
+    draw_command.add_argument(
+        "--derivatives", action="store_true", help="write the local derivative on each edge"
+    )
+    draw_command.add_argument(
+        "--highlight",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="highlight a node by name (x1, x2, w1, w2, b, y, z, a, L); repeatable",
+    )
+    draw_command.add_argument(
+        "--path", metavar="NAME", help="highlight the path from this node to L, e.g. --path w1"
+    )
+    draw_command.add_argument(
+        "--steps",
+        metavar="FOLDER",
+        help="also write one picture per backward step and a slideshow, steps.html, there",
+    )
+    draw_command.add_argument(
+        "--steps-format",
+        choices=("svg", "png", "pdf", "dot"),
+        default="svg",
+        help="the format of the step pictures; default svg",
+    )
+    draw_command.add_argument(
+        "--digits", type=int, default=4, help="significant digits of the numbers; default 4"
+    )
+    draw_command.set_defaults(run=_draw)
     return parser
 
 
@@ -51,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ValueError, TypeError, OSError) as error:
+    except (ValueError, TypeError, OSError, GraphvizNotFoundError) as error:
         print(f"autograd-lite {args.command}: error: {error}", file=sys.stderr)
         return 2
 

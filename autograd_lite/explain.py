@@ -1,0 +1,736 @@
+"""The backward pass, step by step, in the lecture's notation and with the numbers.
+
+``explain(L)`` reads the gradients that ``L.backward()`` computed and tells, node by node in
+the order ``backward()`` visits them (``topological_order``), how each one came about: the
+formula (the op class's ``gradient_formulas``, with ``{out}``, ``{0}``, ``{1}`` replaced by
+the nodes' names), the same formula with the numbers in it, and the result. Where a node feeds
+several others it says the contributions add up; where the lecture has a closed form
+(``dz = a − y`` for a log loss on a sigmoid, ``dw1 = x1 · dz``, ``db = dz``) it shows it and
+that the numbers agree.
+
+Nodes without a name are called by their expression (``w1 · x1``); ``d(w1 · x1)`` is the
+derivative of the output with respect to that product. The helpers here (``graph_nodes``,
+``node_labels``, ``format_value``) are shared with ``draw``.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from autograd_lite.node import Node, Value, topological_order, unbroadcast
+
+__all__ = [
+    "Contribution",
+    "Explanation",
+    "Step",
+    "explain",
+    "fill_formula",
+    "format_value",
+    "gradient_name",
+    "graph_nodes",
+    "node_expressions",
+    "node_labels",
+]
+
+_MAX_EXPRESSION = 32
+"""Longer expressions are not used as labels: the node is called by its op and a number."""
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def format_value(value: Value | None, digits: int = 6, max_entries: int = 6) -> str:
+    """A number or array as the explanations and drawings show it.
+
+    Scalars get ``digits`` significant digits; arrays of at most ``max_entries`` entries are
+    written out, larger ones summarised by shape, mean and range.
+
+    >>> from autograd_lite.explain import format_value
+    >>> format_value(-0.4750208125210601)
+    '-0.475021'
+    >>> format_value(np.array([1.0, 2.5]))
+    '[1, 2.5]'
+    >>> format_value(np.zeros((100, 2)), digits=4)
+    '(100, 2) array: mean 0, min 0, max 0'
+    """
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return f"{value:.{digits}g}"
+    array = np.asarray(value)
+    if array.ndim == 0:
+        return f"{float(array):.{digits}g}"
+    if array.size <= max_entries:
+        return np.array2string(
+            array, separator=", ", formatter={"float_kind": lambda t: f"{t:.{digits}g}"}
+        )
+    if array.size == 0:
+        return f"{array.shape} array, empty"
+    return (
+        f"{array.shape} array: mean {np.mean(array):.{digits}g}, "
+        f"min {np.min(array):.{digits}g}, max {np.max(array):.{digits}g}"
+    )
+
+
+# --- the graph and what to call its nodes -----------------------------------------------------
+
+
+def graph_nodes(output: Node) -> list[Node]:
+    """Every node ``output`` is computed from, constants included, each after its inputs.
+
+    The order is the same on every run (inputs in their tuple order), which keeps drawings
+    and explanations reproducible; the walk uses an explicit stack, not recursion.
+
+    >>> import autograd_lite as ag
+    >>> x = ag.Variable(2.0, name="x")
+    >>> [n.label for n in graph_nodes((x * 3).named("y"))]
+    ['x', '3', 'y']
+    """
+    order: list[Node] = []
+    seen: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(output, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for parent in reversed(node.inputs):  # reversed: the first input is expanded first
+            if id(parent) not in seen:
+                stack.append((parent, False))
+    return order
+
+
+def _template(node: Node) -> str:
+    """The right-hand side of the op's forward formula: ``σ({0})`` from ``{out} = σ({0}) = …``."""
+    formula = type(node).formula
+    if not formula.startswith("{out} = "):
+        return ""
+    return formula[len("{out} = ") :].split(" = ")[0]
+
+
+def _top_level(text: str) -> Iterator[tuple[int, str]]:
+    depth = 0
+    for i, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif depth == 0:
+            yield i, char
+
+
+def _precedence(text: str) -> int:
+    """How tightly an expression binds: 1 for a sum, 2 for a product, 3 prefix, 4 atom."""
+    top = "".join(char for _, char in _top_level(text))
+    if " + " in top or " − " in top or " - " in top:
+        return 1
+    if " " in top:
+        return 2
+    if text.startswith(("−", "-")):
+        return 3
+    return 4
+
+
+def _enclosed(template: str, start: int, end: int) -> bool:
+    """Whether a placeholder sits alone in parentheses or an argument list: ``σ({0})``."""
+    before = template[start - 1] if start > 0 else ""
+    after = template[end] if end < len(template) else ""
+    return (before == "(" or template[max(start - 2, 0) : start] == ", ") and after in ",)"
+
+
+_PLACEHOLDER = re.compile(r"\{(\d+)\}")
+
+
+def _fill_expression(template: str, inputs: Sequence[tuple[str, int]]) -> str:
+    """``template`` with each ``{i}`` replaced by an input's text, parenthesised as needed."""
+    own = _precedence(template)
+
+    def replace(match: re.Match[str]) -> str:
+        text, precedence = inputs[int(match.group(1))]
+        if _enclosed(template, match.start(), match.end()):
+            return text
+        needed = own if match.start() == 0 else own + 1
+        if own == 4:
+            needed = 4
+        return f"({text})" if precedence < min(needed, 4) else text
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def node_labels(output: Node) -> dict[int, str]:
+    """What drawings and explanations call each node, keyed by ``id(node)``.
+
+    A named node is called by its name. An unnamed op is called by its expression, built from
+    its op's ``formula`` and its inputs' labels (``w1 · x1``, ``σ(z)``, ``L(a, y)``); when that
+    gets long, by its op and a number (``divide₁``). An unnamed constant shows its value.
+
+    >>> import autograd_lite as ag
+    >>> w, x = ag.Variable(0.5, name="w"), ag.Variable(2.0, name="x")
+    >>> z = w * x + 1
+    >>> node_labels(z)[id(z)], node_labels(z)[id(z.inputs[0])]
+    ('w · x + 1', 'w · x')
+    """
+    return _describe(output)[0]
+
+
+def node_expressions(output: Node) -> dict[int, str]:
+    """Each op's right-hand side in its inputs' labels (``z`` → ``w1 · x1 + w2 · x2 + b``).
+
+    Keyed by ``id(node)``; leaves and ops whose expression would be long are left out.
+    """
+    return _describe(output)[1]
+
+
+def _describe(output: Node) -> tuple[dict[int, str], dict[int, str]]:
+    labels: dict[int, str] = {}
+    expressions: dict[int, str] = {}
+    precedences: dict[int, int] = {}
+    fallbacks = 0
+    for node in graph_nodes(output):
+        text: str | None = None
+        if node.inputs:
+            args = [(labels[id(x)], precedences[id(x)]) for x in node.inputs]
+            template = _template(node)
+            text = _fill_expression(template, args) if template else None
+            symbol = type(node).symbol
+            if (text is None or len(text) > _MAX_EXPRESSION) and symbol.isalpha():
+                text = f"{symbol}({', '.join(label for label, _ in args)})"
+            if text is not None and len(text) > _MAX_EXPRESSION:
+                text = None
+            if text is not None:
+                expressions[id(node)] = text
+        elif isinstance(node.value, float):
+            text = format_value(node.value, digits=4)
+        if node.name is not None:
+            labels[id(node)], precedences[id(node)] = node.name, 4
+        elif text is not None:
+            # A negative number is parenthesised wherever it is an operand: w1 · (-0.5).
+            negative = not node.inputs and text.startswith("-")
+            labels[id(node)], precedences[id(node)] = text, 1 if negative else _precedence(text)
+        else:
+            fallbacks += 1
+            kind = "const" if not node.inputs else type(node).__name__.lower()
+            labels[id(node)] = kind + str(fallbacks).translate(_SUBSCRIPTS)
+            precedences[id(node)] = 4
+    return labels, expressions
+
+
+def gradient_name(node: Node, label: str) -> str:
+    """``dz`` for a node named ``z``; ``d(w1 · x1)`` for an unnamed one."""
+    return "d" + label if node.name is not None else f"d({label})"
+
+
+# --- filling the op classes' gradient formulas ------------------------------------------------
+
+_D_PLACEHOLDER = re.compile(r"d\{(\w+)\}")
+_ANY_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_STANDALONE_M = re.compile(r"(?<![\w{])m(?![\w}])")
+
+
+def _fill(template: str, texts: dict[str, str], wrap: dict[str, bool]) -> str:
+    """Replace ``{key}`` by ``texts[key]``, in parentheses when ``wrap[key]`` and not enclosed."""
+
+    def replace(match: re.Match[str]) -> str:
+        key = match.group(1)
+        text = texts[key]
+        alone = template.strip() == match.group(0)
+        enclosed = _enclosed(template, match.start(), match.end())
+        if wrap.get(key, False) and not alone and not enclosed:
+            return f"({text})"
+        return text
+
+    return _ANY_PLACEHOLDER.sub(replace, template)
+
+
+def fill_formula(template: str, texts: dict[str, str]) -> str:
+    """An op's formula with ``{out}``, ``{0}``, ``{1}`` … replaced by ``texts``.
+
+    >>> fill_formula("d{0} = d{out} · {out}(1 − {out})", {"out": "a", "0": "z"})
+    'dz = da · a(1 − a)'
+    """
+
+    def gradient_of(match: re.Match[str]) -> str:
+        text = texts[match.group(1)]
+        return f"d({text})" if " " in text else f"d{text}"
+
+    return _fill(_D_PLACEHOLDER.sub(gradient_of, template), texts, {})
+
+
+def _split(formula: str) -> tuple[str, str]:
+    """``("d{0}", "{1} · d{out}")`` from ``"d{0} = {1} · d{out}"``."""
+    lhs, _, rhs = formula.partition(" = ")
+    return lhs, rhs
+
+
+def _needs_parentheses(text: str) -> bool:
+    return _precedence(text) < 4
+
+
+# --- the structured explanation -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One gradient a node receives from one node that uses it (its ``source``).
+
+    ``formula`` is the source op's gradient formula in the nodes' names (``x1 · d(w1 · x1)``),
+    ``closed_form`` the same with pass-through gradients resolved to the lecture's names
+    (``x1 · dz``) or ``""``, ``numbers`` the formula with the numbers in it (``""`` for arrays),
+    ``value`` the gradient sent, in the receiving node's shape.
+    """
+
+    source: Node
+    formula: str
+    closed_form: str
+    numbers: str
+    value: Value
+    summed: bool = False
+    """The source sent a larger (broadcast) gradient, summed here to the node's shape."""
+    simplified: bool = False
+    """The lecture's shortcut ``dz = a − y``, sent by a log loss straight to the logit."""
+    passes_on: bool = True
+    """False for ``da`` under a log loss on a sigmoid: recorded in ``a.grad``, not sent on."""
+    unsimplified: str = ""
+    """For the shortcut: the chain rule it replaces, ``da · a(1 − a)``."""
+    alias: str = ""
+    """The named gradient the source's gradient equals, passed on by ``+`` nodes (``dz``)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node's gradient: how the backward pass computed it.
+
+    ``gradient_name`` is ``dz``; ``formula`` is ``dz = dL · (a − y)``; ``formula_with_numbers``
+    the whole chain ``dz = dL · (a − y) = 1 · (0.524979 − 1) = -0.475021``; ``value`` is
+    ``node.grad`` itself. ``notes`` say what the lecture would say about it: the
+    simplification, the closed form, contributions adding up.
+    """
+
+    index: int
+    node: Node
+    label: str
+    gradient_name: str
+    formula: str
+    formula_with_numbers: str
+    value: Value
+    contributions: tuple[Contribution, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def sources(self) -> tuple[Node, ...]:
+        """The nodes whose gradients this step combines (empty for the output)."""
+        return tuple(c.source for c in self.contributions)
+
+    def __str__(self) -> str:
+        lines = [f"{self.index:>2}. {self.formula_with_numbers}"]
+        for note in self.notes:
+            lines.extend(
+                textwrap.wrap(
+                    note,
+                    width=96,
+                    initial_indent=" " * 6,
+                    subsequent_indent=" " * 8,
+                    break_on_hyphens=False,
+                )
+            )
+        return "\n".join(lines)
+
+
+class Explanation:
+    """The backward pass of ``output`` as text (``str()``) and as ``steps`` (a tuple of ``Step``).
+
+    In a notebook it shows as Markdown. ``explanation[node]`` gives that node's step.
+    """
+
+    def __init__(self, output: Node, steps: Sequence[Step], labels: dict[int, str]) -> None:
+        self.output = output
+        self.steps: tuple[Step, ...] = tuple(steps)
+        self._labels = labels
+        self._by_node = {id(step.node): step for step in self.steps}
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self.steps)
+
+    def __getitem__(self, key: int | Node) -> Step:
+        if isinstance(key, Node):
+            try:
+                return self._by_node[id(key)]
+            except KeyError:
+                raise KeyError(f"no backward step for {key.describe()}") from None
+        return self.steps[key]
+
+    def label(self, node: Node) -> str:
+        """What the explanation calls ``node``."""
+        return self._labels[id(node)]
+
+    def __str__(self) -> str:
+        name = self.output.name
+        if name is not None:
+            header = (
+                f"Backward pass of {name}, in the order backward() visits the nodes: each node\n"
+                f"after every node that uses it. dv means d{name}/dv, the derivative of {name} "
+                f"with respect to v."
+            )
+        else:
+            header = (
+                "Backward pass of the output, in the order backward() visits the nodes: each\n"
+                "node after every node that uses it. dv means the derivative of the output "
+                "with respect to v."
+            )
+        return header + "\n\n" + "\n".join(str(step) for step in self.steps)
+
+    def __repr__(self) -> str:
+        return f"<Explanation of {self.output.describe()}: {len(self.steps)} steps>"
+
+    def _repr_markdown_(self) -> str:
+        return "```text\n" + str(self) + "\n```"
+
+
+def explain(output: Node, digits: int = 6) -> Explanation:
+    """Explain the backward pass that ran from ``output``, step by step, with the numbers.
+
+    ``explain`` reads the gradients: run ``output.backward()`` first (it does not run it for
+    you, so it never changes the graph). It redoes each step with the op classes' own
+    ``send_gradients``, in the order ``backward()`` uses, and raises ``RuntimeError`` if the
+    gradients stored in the graph are not the ones a backward pass from ``output`` gives (a
+    value changed after ``backward()``, or ``backward()`` ran from another node).
+
+    Parameters
+    ----------
+    output : Node
+        The node ``backward()`` was called on (the loss ``L`` or the cost ``J``).
+    digits : int
+        Significant digits of the numbers in the text.
+
+    Returns
+    -------
+    Explanation
+        ``str()`` is the text; ``.steps`` one ``Step`` per node, in backward order.
+
+    Examples
+    --------
+    >>> from autograd_lite.lecture import lecture_graph
+    >>> g = lecture_graph()
+    >>> g.L.backward()
+    >>> e = explain(g.L)
+    >>> print(e[g.w1].formula_with_numbers)
+    dw1 = x1 · d(w1 · x1) = x1 · dz = 1 · (-0.475021) = -0.475021
+    >>> e[g.z].value == g.z.grad
+    True
+    """
+    if not isinstance(output, Node):
+        raise TypeError(f"explain() takes a node, got {type(output).__name__}")
+    if output.grad is None:
+        raise RuntimeError(
+            f"explain() reads the gradients that backward() computed, but {output.describe()} "
+            f"has none yet: call {output.name or 'output'}.backward() first"
+        )
+    labels = node_labels(output)
+    order = topological_order(output)
+    grad_names = {id(node): gradient_name(node, labels[id(node)]) for node in order}
+    aliases: dict[int, str] = {}  # unnamed pass-through nodes: d(w1 · x1) is dz
+    passed: dict[int, Value] = {id(output): output.grad}
+    held: dict[int, Value] = {}
+    received: dict[int, list[Contribution]] = {}
+    steps: list[Step] = []
+    for node in order:
+        label = labels[id(node)]
+        contributions = received.pop(id(node), [])
+        upstream = passed.get(id(node))
+        total = upstream
+        if id(node) in held:
+            total = held[id(node)] if total is None else total + held[id(node)]
+        if total is not None:
+            _check_agrees(output, node, grad_names[id(node)], total)
+            if node is not output and node.name is None and len(contributions) == 1:
+                only = contributions[0]
+                if only.formula == grad_names[id(only.source)] and not only.summed:
+                    aliases[id(node)] = aliases.get(id(only.source), only.formula)
+            steps.append(
+                _step(
+                    len(steps) + 1, node, output, label, labels, grad_names, contributions, digits
+                )
+            )
+        if upstream is None or not node.inputs:
+            continue
+        for k, (target, g, passes_on) in enumerate(node.send_gradients(upstream)):
+            if g is None or not target.requires_grad:
+                continue
+            fitted = _fitted(g, target)
+            contribution = _contribution(
+                node,
+                k,
+                target,
+                g,
+                fitted,
+                upstream,
+                passes_on,
+                labels,
+                grad_names,
+                aliases,
+                digits,
+            )
+            received.setdefault(id(target), []).append(contribution)
+            store = passed if passes_on else held
+            before = store.get(id(target))
+            store[id(target)] = fitted if before is None else before + fitted
+    return Explanation(output, steps, labels)
+
+
+def _fitted(g: Value, target: Node) -> Value:
+    if isinstance(g, np.ndarray) and g.ndim == 0:
+        g = float(g)
+    elif not isinstance(g, (float, np.ndarray)):
+        g = float(g)
+    return unbroadcast(g, target.shape)
+
+
+def _check_agrees(output: Node, node: Node, name: str, total: Value) -> None:
+    grad = node.grad
+    same = grad is not None and np.shape(grad) == np.shape(total)
+    if same and not np.array_equal(grad, total, equal_nan=True):
+        same = bool(np.allclose(grad, total, rtol=1e-9, atol=0.0, equal_nan=True))
+    if not same:
+        raise RuntimeError(
+            f"explain({_output_name(output)}): redoing the backward pass gives "
+            f"{name} = {format_value(total)}, but {node.describe()} holds grad "
+            f"{format_value(grad)}; a value changed after backward(), or backward() ran from "
+            f"another node. Call {_output_name(output)}.backward() again, then explain it."
+        )
+
+
+def _output_name(node: Node) -> str:
+    return node.name if node.name is not None else "output"
+
+
+def _contribution(
+    source: Node,
+    k: int,
+    target: Node,
+    raw: Value,
+    fitted: Value,
+    upstream: Value,
+    passes_on: bool,
+    labels: dict[int, str],
+    grad_names: dict[int, str],
+    aliases: dict[int, str],
+    digits: int,
+) -> Contribution:
+    op = type(source)
+    simplified = generic = False
+    inputs = source.inputs
+    if k < len(inputs) and inputs[k] is target and k < len(op.gradient_formulas):
+        template = op.gradient_formulas[k]
+    elif getattr(op, "simplified_formula", None) and getattr(source, "logit", None) is target:
+        template = op.simplified_formula
+        simplified = True
+    else:
+        template = f"d{{target}} = the gradient {op.__name__}.send_gradients gives"
+        generic = True
+    _, rhs = _split(_D_PLACEHOLDER.sub(lambda m: "{d" + m.group(1) + "}", template))
+
+    texts = {"out": labels[id(source)], "dout": grad_names[id(source)]}
+    wrap = {"out": source.name is None and _needs_parentheses(labels[id(source)])}
+    for i, x in enumerate(inputs):
+        texts[str(i)] = labels[id(x)]
+        wrap[str(i)] = x.name is None and _needs_parentheses(labels[id(x)])
+    if simplified:
+        texts["logit"] = labels[id(target)]
+    formula = _fill(rhs, texts, wrap)
+    closed_form = ""
+    alias = ""
+    unsimplified = ""
+    if simplified:
+        unsimplified = _chain_rule_through(inputs[0], labels, grad_names)
+    if id(source) in aliases:
+        closed_form = _fill(rhs, {**texts, "dout": aliases[id(source)]}, wrap)
+        alias = aliases[id(source)]
+
+    numbers = ""
+    values = [source.value, upstream, *(x.value for x in inputs)]
+    if not generic and all(isinstance(v, float) for v in values):
+        number_texts = {
+            "out": format_value(source.value, digits),
+            "dout": format_value(upstream, digits),
+        }
+        for i, x in enumerate(inputs):
+            number_texts[str(i)] = format_value(x.value, digits)
+        number_wrap = {key: text.startswith("-") for key, text in number_texts.items()}
+        with_m = rhs
+        if hasattr(source, "m"):
+            with_m = _STANDALONE_M.sub(str(source.m), rhs)
+        numbers = _fill(with_m, number_texts, number_wrap)
+
+    summed = np.shape(raw) != np.shape(fitted)
+    if summed:
+        formula = _sum_of(formula)
+        closed_form = _sum_of(closed_form) if closed_form else ""
+        numbers = ""
+    return Contribution(
+        source=source,
+        formula=formula,
+        closed_form=closed_form,
+        numbers=numbers,
+        value=fitted,
+        summed=summed,
+        simplified=simplified,
+        passes_on=passes_on,
+        unsimplified=unsimplified,
+        alias=alias,
+    )
+
+
+def _chain_rule_through(a: Node, labels: dict[int, str], grad_names: dict[int, str]) -> str:
+    """``da · a(1 − a)``: the gradient formula of the sigmoid ``a``, which the shortcut skips."""
+    formulas = type(a).gradient_formulas
+    if not formulas or not a.inputs:
+        return ""
+    _, rhs = _split(_D_PLACEHOLDER.sub(lambda m: "{d" + m.group(1) + "}", formulas[0]))
+    texts = {"out": labels[id(a)], "dout": grad_names[id(a)], "0": labels[id(a.inputs[0])]}
+    wrap = {"out": a.name is None, "0": a.inputs[0].name is None}
+    return _fill(rhs, texts, wrap)
+
+
+def _sum_of(text: str) -> str:
+    return f"Σ {text}" if _precedence(text) >= 3 else f"Σ ({text})"
+
+
+def _step(
+    index: int,
+    node: Node,
+    output: Node,
+    label: str,
+    labels: dict[int, str],
+    grad_names: dict[int, str],
+    contributions: list[Contribution],
+    digits: int,
+) -> Step:
+    name = grad_names[id(node)]
+    grad = node.grad
+    value_text = format_value(grad, digits)
+    if node is output:
+        is_one = bool(np.all(np.asarray(grad) == 1.0))
+        formula = f"{name} = {'1' if is_one else value_text}"
+        if not is_one:
+            note = "the start: the gradient given to backward()"
+        elif node.name is not None:
+            note = f"the start: d{label}/d{label} = 1"
+        else:
+            note = "the start: the output's derivative with respect to itself is 1"
+        return Step(index, node, label, name, formula, formula, grad, (), (note,))
+
+    formula = f"{name} = " + " + ".join(c.formula for c in contributions)
+    parts = [" + ".join(c.unsimplified or c.formula for c in contributions)]
+    if any(c.unsimplified for c in contributions):
+        parts.append(" + ".join(c.formula for c in contributions))
+        formula = f"{name} = {parts[0]} = {parts[1]}"
+    if any(c.closed_form for c in contributions):
+        parts.append(" + ".join(c.closed_form or c.formula for c in contributions))
+    if len(contributions) == 1:
+        if contributions[0].numbers:
+            parts.append(contributions[0].numbers)
+    elif all(c.numbers for c in contributions):
+        parts.append(" + ".join(_wrapped(c.numbers) for c in contributions))
+        parts.append(" + ".join(_wrapped(format_value(c.value, digits)) for c in contributions))
+    else:
+        parts.append(" + ".join(_wrapped(format_value(c.value, digits)) for c in contributions))
+    if parts[-1] != value_text:
+        parts.append(value_text)
+    chain = f"{name} = " + " = ".join(parts)
+    return Step(
+        index,
+        node,
+        label,
+        name,
+        formula,
+        chain,
+        grad,
+        tuple(contributions),
+        tuple(_notes(node, label, name, labels, grad_names, contributions, digits)),
+    )
+
+
+def _notes(
+    node: Node,
+    label: str,
+    name: str,
+    labels: dict[int, str],
+    grad_names: dict[int, str],
+    contributions: list[Contribution],
+    digits: int,
+) -> Iterator[str]:
+    """What the lecture would add: contributions adding up, the shortcut, closed forms."""
+    if len(contributions) > 1:
+        users = "; ".join(labels[id(c.source)] for c in contributions)
+        yield f"{label} is used {len(contributions)} times (by {users}): the contributions add up"
+    for c in contributions:
+        source = labels[id(c.source)]
+        if not c.passes_on:
+            logit = getattr(c.source, "logit", None)
+            via = f" to {labels[id(logit)]}" if logit is not None else ""
+            yield (
+                f"recorded in {label}.grad but not passed on: {source} sends its gradient "
+                f"straight{via}"
+            )
+        if c.simplified:
+            yield _simplification_note(c, source, label, digits)
+        m = getattr(c.source, "m", None)
+        if isinstance(m, int) and "m" in c.formula.replace(labels[id(c.source)], ""):
+            yield f"m = {m}: {source} averages {m} entries"
+        if c.summed:
+            yield (
+                f"summed to {label}'s shape {node.shape}: {label} was broadcast, so every use "
+                f"contributes"
+            )
+    if node.name is not None and len(contributions) == 1:
+        c = contributions[0]
+        if c.closed_form and not c.summed:
+            yield f"closed form {name} = {c.closed_form}: each + passes {c.alias} on unchanged"
+        elif c.formula == grad_names[id(c.source)] and not c.summed:
+            yield f"closed form {name} = {c.formula}: + passes {c.formula} on unchanged"
+
+
+def _wrapped(text: str) -> str:
+    return f"({text})" if text.startswith("-") or _precedence(text) < 2 else text
+
+
+def _simplification_note(c: Contribution, source: str, target: str, digits: int) -> str:
+    """The lecture's ``dz = da · a(1 − a) = a − y``, checked in numbers."""
+    a = c.source.inputs[0]
+    da = a.grad
+    text = (
+        f"the lecture's simplification: {c.unsimplified or 'the chain rule'} = {c.formula}, "
+        f"which {source} sends straight to {target}"
+    )
+    if da is None:
+        return text
+    with np.errstate(invalid="ignore", over="ignore"):
+        product = np.asarray(da) * np.asarray(a.value) * (1.0 - np.asarray(a.value))
+    if not np.all(np.isfinite(product)):
+        return text + "; multiplied out it would be ∞ · 0 where a rounds to 0 or 1"
+    if isinstance(c.value, float) and isinstance(a.value, float):
+        numbers = (
+            f"{_wrapped(format_value(da, digits))} · {format_value(a.value, digits)}"
+            f"(1 − {format_value(a.value, digits)})"
+        )
+        return text + (
+            f"; multiplied out: {numbers} = {format_value(float(product), digits)}, the same"
+        )
+    if np.shape(product) == np.shape(c.value):
+        gap = float(np.max(np.abs(product - np.asarray(c.value)))) if np.size(product) else 0.0
+        return text + f"; multiplied out it differs by at most {gap:.2g}"
+    return text

@@ -1,0 +1,271 @@
+"""draw(L): the graph as DOT text and, through Graphviz's dot, as SVG, PNG and PDF."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+
+import graphviz
+import numpy as np
+import pytest
+
+import autograd_lite as ag
+from autograd_lite.draw import (
+    Drawing,
+    GraphvizNotFoundError,
+    draw,
+    draw_steps,
+    path_between,
+    save,
+    save_steps,
+)
+from autograd_lite.explain import explain, format_value, graph_nodes
+from autograd_lite.lecture import lecture_graph
+
+HIGHLIGHT_FILL = 'fillcolor="#fdba74"'
+GRADIENT_COLOUR = 'COLOR="#b91c1c"'
+
+
+def svg_texts(svg: bytes | str) -> list[str]:
+    """Every text the SVG shows, as a viewer would read it (entities decoded)."""
+    root = ET.fromstring(svg.encode() if isinstance(svg, str) else svg)
+    return [el.text for el in root.iter("{http://www.w3.org/2000/svg}text") if el.text]
+
+
+def node_statements(source: str) -> list[str]:
+    return [line for line in source.splitlines() if re.match(r"\s*n\d+ \[", line)]
+
+
+def edge_statements(source: str) -> list[str]:
+    return [line for line in source.splitlines() if re.match(r"\s*n\d+ -> n\d+", line)]
+
+
+@pytest.fixture
+def no_dot(tmp_path, monkeypatch):
+    """Graphviz's dot made unreachable: PATH is an empty folder."""
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+
+
+def test_dot_text_holds_each_nodes_name_value_and_gradient_as_formatted():
+    g = lecture_graph()
+    g.L.backward()
+    source = draw(g.L).source
+    for name in ("x1", "x2", "w1", "w2", "b", "z", "a", "L"):
+        node = getattr(g, name)
+        assert f"<B>{name}</B>" in source
+        assert f"value {format_value(node.value, 4)}" in source
+        assert f"d{name} = {format_value(node.grad, 4)}" in source
+    assert "<B>w1 · x1</B>" in source and "d(w1 · x1) = -0.475" in source
+    assert "Sigmoid: a = σ(z)" in source and "Add: z = w1 · x1 + w2 · x2 + b" in source
+    assert "<B>y</B>" in source and "value 1" in source
+    # One box per node, constants included; one edge per input.
+    nodes = graph_nodes(g.L)
+    assert len(node_statements(source)) == len(nodes) == 12
+    assert len(edge_statements(source)) == sum(len(n.inputs) for n in nodes)
+
+
+def test_before_backward_there_are_no_gradients_never_zeros():
+    g = lecture_graph()
+    source = draw(g.L).source
+    assert GRADIENT_COLOUR not in source
+    assert "dw1" not in source and "dz" not in source
+    g.L.backward()
+    assert GRADIENT_COLOUR not in draw(g.L, gradients=False).source
+    # Nodes no gradient reaches (the label y) show none, even after backward.
+    assert source.count(GRADIENT_COLOUR) == 0
+    assert draw(g.L).source.count(GRADIENT_COLOUR) == 11
+
+
+def test_ops_leaves_and_constants_are_drawn_differently_left_to_right():
+    g = lecture_graph()
+    source = draw(g.L).source
+    assert "rankdir=LR" in source
+    statements = node_statements(source)
+    leaves = [s for s in statements if "<B>w1</B>" in s or "<B>b</B>" in s]
+    ops = [s for s in statements if "<B>z</B>" in s or "<B>a</B>" in s]
+    constants = [s for s in statements if "<B>y</B>" in s]
+    assert all('fillcolor="#dbeafe"' in s and "rounded" in s for s in leaves)
+    assert all('fillcolor="#fef9c3"' in s and "rounded" not in s for s in ops)
+    assert all("dashed" in s for s in constants)
+    (output,) = [s for s in statements if "peripheries=2" in s]
+    assert "<B>L</B>" in output
+
+
+def test_arrays_show_shape_and_a_short_summary():
+    X = ag.Constant(np.arange(12.0).reshape(6, 2), name="X")
+    w = ag.Variable([0.5, -1.0], name="w")
+    J = ag.mean(ag.sigmoid(X @ w), name="J")
+    J.backward()
+    source = draw(J).source
+    assert "shape (6, 2)" in source and "mean 5.5, min 0, max 11" in source
+    assert "shape (2,)" in source and "[0.5, -1]" in source
+    assert "dw:" in source and format_value(w.grad, 4) in source
+
+
+def test_edges_carry_the_local_derivatives_of_the_op_classes():
+    g = lecture_graph()
+    g.L.backward()
+    source = draw(g.L, derivatives=True).source
+    a = g.a.value
+    assert f"∂a/∂z = a(1 − a) = {format_value(a * (1 - a), 4)}" in source
+    assert "∂(w1 · x1)/∂w1 = x1 = 1" in source
+    assert "∂z/∂b = 1 = 1" in source
+    assert "∂L/∂a = −y/a + (1 − y)/(1 − a)" in source
+    assert "shortcut: dz = dL · (a − y)" in source
+    # No derivative on the edge from the label y: no gradient flows into a constant.
+    (y_edge,) = [e for e in edge_statements(source) if e.strip().startswith("n10 ")]
+    assert "label" not in y_edge
+    assert "∂" not in draw(g.L).source
+
+
+def test_highlight_a_node_and_a_path():
+    g = lecture_graph()
+    g.L.backward()
+    statements = node_statements(draw(g.L, highlight=g.z).source)
+    assert [s for s in statements if HIGHLIGHT_FILL in s] == [
+        s for s in statements if "<B>z</B>" in s
+    ]
+    path = path_between(g.w1, g.L)
+    assert [n.name for n in path] == ["w1", None, None, "z", "a", "L"]
+    source = draw(g.L, highlight=path).source
+    assert sum(HIGHLIGHT_FILL in s for s in node_statements(source)) == 6
+    assert sum("penwidth=3" in e for e in edge_statements(source)) == 5
+    with pytest.raises(ValueError, match="does not depend on"):
+        path_between(g.L, g.w1)
+    stranger = ag.Variable(1.0, name="stranger")
+    with pytest.raises(ValueError, match="highlight=Variable 'stranger' is not in the graph"):
+        draw(g.L, highlight=stranger)
+    with pytest.raises(TypeError, match="expected nodes"):
+        draw(g.L, highlight=["z"])  # type: ignore[list-item]
+
+
+def test_large_graphs_are_refused_with_the_count_and_the_way_out():
+    x = ag.Variable(0.0, name="x")
+    y = x
+    for _ in range(150):
+        y = y + 1.0
+    count = len(graph_nodes(y))
+    assert count == 301
+    with pytest.raises(
+        ValueError, match=rf"has {count} nodes, more than max_nodes=200.*max_nodes={count}"
+    ):
+        draw(y)
+    assert len(node_statements(draw(y, max_nodes=count).source)) == count
+
+
+HOSTILE = ['say "hi"', "<b>bold</b>", "{x}|[y]", "back\\slash\\", "ü∂σ→ŷ", "&amp;", "]]>--", "a\nb"]
+
+
+def test_hostile_names_render_as_written(tmp_path):
+    leaves = [ag.Variable(float(k), name=name) for k, name in enumerate(HOSTILE)]
+    total = leaves[0]
+    for leaf in leaves[1:]:
+        total = total * 1.5 + leaf
+    out = ag.sigmoid(total, name='out <"&">')
+    out.backward()
+    picture = draw(out, derivatives=True, title='title with <tags> & "quotes"')
+    texts = svg_texts(picture.pipe(format="svg"))
+    shown = [name.replace("\n", "\\n") for name in HOSTILE]  # control characters written out
+    for name in [*shown, 'out <"&">']:
+        assert name in texts, name
+    assert 'title with <tags> & "quotes"' in texts
+    assert 'dout <"&"> = ' + format_value(out.grad, 4) in texts
+    # Ids come from a counter, never from the names.
+    assert re.findall(r"^\s*(n\d+) \[", picture.source, re.M) == [
+        f"n{k}" for k in range(len(graph_nodes(out)))
+    ]
+    save(picture, tmp_path / "hostile.svg")
+    assert 'out <"&">' in svg_texts((tmp_path / "hostile.svg").read_bytes())
+
+
+def test_svg_renders_and_shows_values_and_gradients():
+    g = lecture_graph()
+    g.L.backward()
+    picture = draw(g.L)
+    assert isinstance(picture, graphviz.Digraph) and isinstance(picture, Drawing)
+    texts = svg_texts(picture.pipe(format="svg"))
+    for expected in ("w1", "value 0.5", "dw1 = -0.475", "dz = -0.475", "da = -1.905", "dL = 1"):
+        assert expected in texts
+    assert "image/svg+xml" in picture._repr_mimebundle_()
+
+
+def test_save_writes_svg_png_pdf_and_dot_by_extension(tmp_path):
+    g = lecture_graph()
+    g.L.backward()
+    picture = draw(g.L)
+    assert save(picture, tmp_path / "g.svg").read_bytes().lstrip().startswith(b"<?xml")
+    assert save(picture, tmp_path / "g.png").read_bytes().startswith(b"\x89PNG")
+    assert save(picture, tmp_path / "g.pdf").read_bytes().startswith(b"%PDF")
+    assert save(picture, tmp_path / "g.dot").read_text(encoding="utf-8") == picture.source
+    assert save(picture, tmp_path / "g.gv", format="svg").read_bytes().lstrip().startswith(b"<")
+    with pytest.raises(ValueError, match=r"cannot tell the format of .*\.jpg"):
+        save(picture, tmp_path / "g.jpg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "g.dot",
+        "g.gv",
+        "g.pdf",
+        "g.png",
+        "g.svg",
+    ]  # rendering leaves no stray source files behind
+
+
+def test_one_frame_per_backward_step_with_its_node_highlighted():
+    g = lecture_graph()
+    g.L.backward()
+    steps = explain(g.L, digits=4).steps
+    frames = draw_steps(g.L)
+    assert len(frames) == len(steps) == 11
+    for k, (frame, step) in enumerate(zip(frames, steps, strict=True), start=1):
+        source = frame.source
+        highlighted = [s for s in node_statements(source) if HIGHLIGHT_FILL in s]
+        assert len(highlighted) == 1
+        assert f"<B>{html.escape(step.label)}</B>" in highlighted[0]
+        assert source.count(GRADIENT_COLOUR) == k  # gradients of steps 1 … k only
+        assert html.escape(f"step {k} of 11: {step.formula_with_numbers}") in source
+    # The step of z highlights the shortcut L sends dz along.
+    assert "shortcut: dz = dL · (a − y)" in frames[2].source
+    assert "shortcut" not in frames[3].source
+
+
+def test_save_steps_writes_one_file_per_step_and_a_slideshow(tmp_path):
+    g = lecture_graph()
+    g.L.backward()
+    written = save_steps(g.L, tmp_path / "steps")
+    assert [p.name for p in written] == [f"step_{k:02d}.svg" for k in range(1, 12)] + ["steps.html"]
+    assert "dz = -0.475" in svg_texts(written[2].read_bytes())
+    page = written[-1].read_text(encoding="utf-8")
+    assert page.count('<section class="slide"') == 11 and page.count("<svg") == 11
+    assert page.count(" hidden>") == 10  # the first step shows, the others wait
+    dots = save_steps(g.L, tmp_path / "dots", format="dot")
+    assert dots[0].name == "step_01.dot"
+
+
+def test_without_graphviz_dot_text_works_and_rendering_says_how_to_install(no_dot, tmp_path):
+    g = lecture_graph()
+    g.L.backward()
+    picture = draw(g.L)
+    assert "dz = -0.475" in picture.source
+    assert save(picture, tmp_path / "g.dot").exists()
+    for attempt in (
+        lambda: save(picture, tmp_path / "g.svg"),
+        lambda: picture.render(tmp_path / "g", format="png"),
+        lambda: picture.pipe(format="svg"),
+        lambda: picture._repr_mimebundle_(),
+        lambda: save(graphviz.Digraph(), tmp_path / "plain.pdf"),
+        lambda: save_steps(g.L, tmp_path / "steps"),
+    ):
+        with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz") as caught:
+            attempt()
+        assert "graphviz.org" in str(caught.value)
+        assert isinstance(caught.value, graphviz.ExecutableNotFound)  # still catchable as such
+    assert not (tmp_path / "g.svg").exists()
+
+
+def test_draw_is_a_pure_function_of_the_graph():
+    g = lecture_graph()
+    before = draw(g.L).source
+    assert draw(g.L).source == before  # a pure function: the same text every time
+    assert all(node.grad is None for node in graph_nodes(g.L))

@@ -1,0 +1,251 @@
+"""explain(L): the backward pass step by step, whose numbers are the engine's own gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_lite as ag
+from autograd_lite.explain import Explanation, Step, explain, format_value, node_labels
+from autograd_lite.lecture import lecture_graph
+from autograd_lite.node import Node, topological_order
+
+
+def _assert_steps_are_the_backward_pass(output: Node, explanation: Explanation) -> None:
+    """One step per node backward() gave a gradient, in its order, with exactly its numbers."""
+    visited = [node for node in topological_order(output) if node.grad is not None]
+    assert [step.node for step in explanation.steps] == visited
+    for k, step in enumerate(explanation.steps, start=1):
+        assert step.index == k
+        assert step.value is step.node.grad
+        assert step.formula.startswith(step.gradient_name + " = ")
+        assert step.formula_with_numbers.startswith(step.formula.split(" = ")[0] + " = ")
+        assert step.formula_with_numbers.endswith(" " + format_value(step.node.grad))
+        if step.node is output:
+            assert step.contributions == ()
+            continue
+        total = None
+        for contribution in step.contributions:
+            assert np.shape(contribution.value) == step.node.shape
+            total = contribution.value if total is None else total + contribution.value
+        # The contributions, added in the engine's order, give the stored gradient bit for bit.
+        np.testing.assert_array_equal(total, step.node.grad)
+
+
+def test_lecture_graph_steps_are_backward_order_with_the_engines_numbers():
+    g = lecture_graph()
+    g.L.backward()
+    explanation = explain(g.L)
+    _assert_steps_are_the_backward_pass(g.L, explanation)
+    assert len(explanation) == 11
+
+
+def test_lecture_graph_text_in_the_lectures_notation():
+    g = lecture_graph()
+    g.L.backward()
+    e = explain(g.L)
+    dz = format_value(g.z.grad)
+    assert e[g.L].formula_with_numbers == "dL = 1"
+    assert e[g.a].formula == "da = dL · (−y/a + (1 − y)/(1 − a))"
+    assert e[g.z].formula == "dz = da · a(1 − a) = dL · (a − y)"
+    assert e[g.z].formula_with_numbers == (
+        f"dz = da · a(1 − a) = dL · (a − y) = 1 · ({format_value(g.a.value)} − 1) = {dz}"
+    )
+    assert e[g.w1].formula_with_numbers == f"dw1 = x1 · d(w1 · x1) = x1 · dz = 1 · ({dz}) = {dz}"
+    assert e[g.x2].formula_with_numbers == (
+        f"dx2 = w2 · d(w2 · x2) = w2 · dz = (-0.25) · ({dz}) = {format_value(g.x2.grad)}"
+    )
+    assert e[g.b].formula_with_numbers == f"db = dz = {dz}"
+    text = str(e)
+    for step in e.steps:
+        assert step.formula_with_numbers in text
+
+
+def test_the_logloss_on_sigmoid_shortcut_is_named_and_equals_z_grad():
+    g = lecture_graph(x1=0.3, x2=-1.2, w1=2.0, w2=0.7, b=-0.4, y=0.0)
+    g.L.backward()
+    step = explain(g.L)[g.z]
+    (shortcut,) = step.contributions
+    assert shortcut.simplified and shortcut.source is g.L
+    assert shortcut.value == g.z.grad == g.a.value - g.y.value  # dz = a − y, dL = 1
+    assert "the lecture's simplification" in "\n".join(step.notes)
+    # The chain rule it replaces, multiplied out, is shown with its number, which agrees.
+    product = g.a.grad * g.a.value * (1 - g.a.value)
+    assert f"= {format_value(product)}, the same" in "\n".join(step.notes)
+    assert format_value(product) == format_value(g.z.grad)
+    a_step = explain(g.L)[g.a]
+    assert not a_step.contributions[0].passes_on
+    assert "not passed on" in a_step.notes[0]
+
+
+def test_saturated_sigmoid_says_the_multiplied_out_form_would_be_inf_times_zero():
+    z = ag.Variable(-800.0, name="z")
+    a = ag.sigmoid(z, name="a")
+    L = ag.log_loss(a, 1.0, name="L")
+    L.backward()
+    e = explain(L)
+    assert e[z].value == z.grad == -1.0
+    assert "∞ · 0" in "\n".join(e[z].notes)
+    assert e[a].value == a.grad == -np.inf
+
+
+def test_closed_forms_dw_equals_x_dz_and_db_equals_dz_are_stated():
+    g = lecture_graph()
+    g.L.backward()
+    e = explain(g.L)
+    assert e[g.w2].contributions[0].closed_form == "x2 · dz"
+    assert "closed form dw2 = x2 · dz" in e[g.w2].notes[0]
+    assert g.w2.grad == g.x2.value * g.z.grad
+    assert "closed form db = dz" in e[g.b].notes[0]
+    assert g.b.grad == g.z.grad
+
+
+def test_a_node_used_several_times_says_the_contributions_add_up():
+    x = ag.Variable(3.0, name="x")
+    y = (x * x + x).named("y")
+    y.backward()
+    e = explain(y)
+    _assert_steps_are_the_backward_pass(y, e)
+    step = e[x]
+    assert len(step.contributions) == 3
+    assert step.formula == "dx = dy + x · d(x · x) + x · d(x · x)"
+    assert step.formula_with_numbers.endswith("= 1 + 3 + 3 = 7")
+    assert "x is used 3 times" in step.notes[0] and "add up" in step.notes[0]
+
+
+def _vectorized():
+    rng = np.random.default_rng(7)
+    X = ag.Constant(rng.normal(size=(5, 3)), name="X")
+    y = ag.Constant([1.0, 0.0, 1.0, 1.0, 0.0], name="y")
+    w = ag.Variable(rng.normal(size=3), name="w")
+    b = ag.Variable(0.2, name="b")
+    Z = (X @ w + b).named("Z")
+    A = ag.sigmoid(Z, name="A")
+    J = ag.mean(ag.log_loss(A, y), name="J")
+    return X, y, w, b, Z, A, J
+
+
+def test_vectorized_graph_numbers_equal_the_gradients():
+    X, y, w, b, Z, A, J = _vectorized()
+    J.backward()
+    e = explain(J)
+    _assert_steps_are_the_backward_pass(J, e)
+    assert e[w].formula == "dw = Xᵀ · d(X · w)"
+    assert e[w].contributions[0].closed_form == "Xᵀ · dZ"
+    np.testing.assert_array_equal(e[w].value, X.value.T @ Z.grad)
+    assert e[Z].formula == "dZ = dA · A(1 − A) = d(L(A, y)) · (A − y)"
+    np.testing.assert_array_equal(e[Z].value, (1 / 5) * (A.value - y.value))
+    # b was broadcast over the 5 examples: its gradient is the sum of dZ, and the step says so.
+    assert e[b].formula == "db = Σ dZ"
+    assert e[b].value == pytest.approx(np.sum(Z.grad), rel=1e-15)
+    assert any("broadcast" in note for note in e[b].notes)
+    assert any("m = 5" in note for note in e[e.steps[1].node].notes)
+
+
+def _random_graph(seed: int) -> tuple[Node, list[Node]]:
+    """A random graph of the other ops, on scalars or on arrays, with safe domains."""
+    rng = np.random.default_rng(seed)
+    shape = [(), (3,), (2, 3)][seed % 3]
+
+    def value() -> float | np.ndarray:
+        v = rng.uniform(-1.5, 1.5, size=shape)
+        return float(v) if shape == () else v
+
+    leaves = [ag.Variable(value(), name=f"v{k}") for k in range(3)]
+    pool: list[Node] = list(leaves)
+    for _ in range(8):
+        x, y = (pool[i] for i in rng.integers(len(pool), size=2))
+        kind = rng.integers(10)
+        if kind == 0:
+            node = x + y
+        elif kind == 1:
+            node = x - y
+        elif kind == 2:
+            node = x * y
+        elif kind == 3:
+            node = x / (y * y + 1.0)
+        elif kind == 4:
+            node = -x
+        elif kind == 5:
+            node = ag.exp(ag.sigmoid(x))
+        elif kind == 6:
+            node = ag.log(x * x + 0.5)
+        elif kind == 7:
+            node = ag.sigmoid(x) * 2.0
+        elif kind == 8:
+            node = x * 0.5 + ag.mean(y)
+        else:
+            node = ag.sum(x) - y
+        pool.append(node)
+    output = ag.sum(pool[-1] + pool[-2] + pool[-3])
+    return output, leaves
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_random_graphs_of_other_ops_are_explained_with_the_engines_numbers(seed):
+    output, leaves = _random_graph(seed)
+    output.backward()
+    e = explain(output)
+    _assert_steps_are_the_backward_pass(output, e)
+    text = str(e)
+    assert len(text.splitlines()) >= len(e.steps)
+    for leaf in leaves:
+        if leaf.grad is not None:
+            assert e[leaf].gradient_name == "d" + leaf.name
+
+
+def test_explain_needs_backward_first():
+    g = lecture_graph()
+    with pytest.raises(RuntimeError, match=r"call L\.backward\(\) first"):
+        explain(g.L)
+
+
+def test_explain_refuses_gradients_that_no_longer_match_the_values():
+    g = lecture_graph()
+    g.L.backward()
+    g.x1.value = 5.0  # dw1 = x1 · dz no longer holds for the stored gradients
+    with pytest.raises(RuntimeError, match=r"dw1 = .* holds grad .*backward\(\) again"):
+        explain(g.L)
+
+
+def test_explain_refuses_a_node_that_backward_did_not_start_from():
+    g = lecture_graph()
+    total = (g.L + g.z).named("total")
+    total.backward()
+    with pytest.raises(RuntimeError, match="ran from another node"):
+        explain(g.L)
+
+
+def test_explanation_is_text_markdown_and_steps():
+    g = lecture_graph()
+    g.L.backward()
+    e = explain(g.L)
+    assert isinstance(e.steps, tuple) and all(isinstance(s, Step) for s in e.steps)
+    assert str(e).startswith("Backward pass of L")
+    assert e._repr_markdown_() == "```text\n" + str(e) + "\n```"
+    assert repr(e) == "<Explanation of LogLoss 'L': 11 steps>"
+    assert e[0] is e.steps[0] and e[g.z].node is g.z
+    with pytest.raises(KeyError, match="no backward step"):
+        e[g.y]  # a constant: no gradient flows into it
+    with pytest.raises(TypeError, match="takes a node"):
+        explain(1.0)  # type: ignore[arg-type]
+
+
+def test_unnamed_nodes_are_called_by_their_expression_or_their_op():
+    w1, x1 = ag.Variable(0.5, name="w1"), ag.Variable(1.0, name="x1")
+    w2, x2 = ag.Variable(-0.25, name="w2"), ag.Variable(2.0, name="x2")
+    b = ag.Variable(0.1, name="b")
+    z = w1 * x1 + w2 * x2 + b
+    q = -(z - (w1 - x1)) / ag.exp(-z)
+    labels = node_labels(q)
+    assert labels[id(z)] == "w1 · x1 + w2 · x2 + b"
+    assert labels[id(q.inputs[1])] == "e^(−(w1 · x1 + w2 · x2 + b))"
+    # Too long for a label: the op's name and a number, never an ambiguous symbol.
+    assert labels[id(q.inputs[0].inputs[0])] == "subtract₁"
+    assert labels[id(q.inputs[0])] == "−subtract₁"
+    assert labels[id(q)] == "divide₂"
+    s = ag.sigmoid(w1 - x1)
+    assert node_labels(s)[id(s)] == "σ(w1 − x1)"
+    t = (w1 * (x1 + w2)).named("t")
+    assert node_labels(t)[id(t.inputs[1])] == "x1 + w2"
+    assert node_labels(t)[id(t)] == "t"
