@@ -87,7 +87,8 @@ def gradcheck(
             label = v.name or "variable"
             where = f"{label}[{', '.join(map(str, index))}]" if index else label
             rows.append(
-                f"  {where}: backward {analytic[index]!r}, numerical {numerical[index]!r}, "
+                f"  {where}: backward {float(analytic[index])!r}, "
+                f"numerical {float(numerical[index])!r}, "
                 f"difference {difference[index]:.3g}"
             )
     if rows:
