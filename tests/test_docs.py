@@ -10,6 +10,7 @@ the run. Warnings are errors here as everywhere in the suite.
 from __future__ import annotations
 
 import doctest
+import importlib.util
 import re
 from pathlib import Path
 
@@ -79,3 +80,51 @@ def test_every_docs_page_has_examples_and_is_in_the_site() -> None:
         if relative == "reference.md":  # generated from the docstrings, which doctest checks
             continue
         assert list(SYBIL.parse(page)), f"docs/{relative} has no Python example to run"
+
+
+# A picture a page shows: ![...](pictures/NAME) or a link to the slideshow, [...](pictures/...).
+PICTURE_LINK = re.compile(r"\]\((pictures/[^)\s#]+)\)")
+
+
+def _picture_script():
+    path = ROOT / "scripts" / "doc_pictures.py"
+    spec = importlib.util.spec_from_file_location("doc_pictures", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_picture_in_the_docs_is_drawn_by_the_picture_script() -> None:
+    """No hand-drawn picture: each one a page links is drawn by the script, and each is used."""
+    script = _picture_script()
+    drawn = {f"pictures/{name}" for name in script.PICTURES}
+    steps = f"pictures/{script.STEPS_FOLDER}/"
+    linked: dict[str, str] = {}
+    for page in PAGES[1:]:
+        for link in PICTURE_LINK.findall(page.read_text(encoding="utf-8")):
+            linked.setdefault(link, _id(page))
+    for link, page in linked.items():
+        in_steps = re.fullmatch(re.escape(steps) + r"(steps\.html|step_\d\d\.svg)", link)
+        assert link in drawn or in_steps, (
+            f"{page} shows {link}, which scripts/doc_pictures.py does not draw"
+        )
+    unused = sorted(drawn - set(linked))
+    assert not unused, f"scripts/doc_pictures.py draws pictures no page shows: {unused}"
+    for name, picture in script.PICTURES.items():  # pure: builds the DOT text, renders nothing
+        assert "digraph" in picture().source, name
+
+
+def test_reference_renders_doctests_outside_an_examples_section_as_code() -> None:
+    """docs/hooks/griffe_doctests.py gives a bare doctest the heading numpy style expects."""
+    path = ROOT / "docs" / "hooks" / "griffe_doctests.py"
+    spec = importlib.util.spec_from_file_location("griffe_doctests", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    bare = "Add one.\n\n>>> 1 + 1\n2"
+    assert module.with_examples_heading(bare) == "Add one.\n\nExamples\n--------\n>>> 1 + 1\n2"
+    headed = "Add one.\n\nExamples\n--------\n>>> 1 + 1\n2"
+    assert module.with_examples_heading(headed) == headed
+    after_notes = "Add one.\n\nNotes\n-----\nExact.\n\n>>> 1 + 1\n2"
+    assert "Exact.\n\nExamples\n--------\n>>> 1 + 1" in module.with_examples_heading(after_notes)
