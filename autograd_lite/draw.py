@@ -192,8 +192,9 @@ def _local_derivative(node: Node, i: int, labels: dict[int, str], digits: int) -
     text = f"∂{_operand(node, labels)}/∂{_operand(node.inputs[i], labels)} = {local}"
     if isinstance(node.value, float) and all(isinstance(x.value, float) for x in node.inputs):
         number = node.backward_step(1.0)[i]  # a scalar op's backward of 1 is its local slope
-        if number is not None:
-            text += f" = {format_value(float(number), digits)}"
+        shown = None if number is None else format_value(float(number), digits)
+        if shown is not None and shown != local:  # ∂z/∂b = 1, not "= 1 = 1"
+            text += f" = {shown}"
     return text
 
 
