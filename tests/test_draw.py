@@ -112,7 +112,7 @@ def test_edges_carry_the_local_derivatives_of_the_op_classes():
     a = g.a.value
     assert f"∂a/∂z = a(1 − a) = {format_value(a * (1 - a), 4)}" in source
     assert "∂(w1 · x1)/∂w1 = x1 = 1" in source
-    assert "∂z/∂b = 1<" in source  # a constant slope is written once, not "= 1 = 1"
+    assert "∂z/∂b = 1>" in source  # a constant slope is written once, not "= 1 = 1"
     assert "= 1 = 1" not in source
     assert "∂L/∂a = −y/a + (1 − y)/(1 − a)" in source
     assert "shortcut: dz = dL · (a − y)" in source
