@@ -366,8 +366,9 @@ class LogLoss(Node):
             return da, dy
         z = logit.value
         # 1 − a is σ(−z), computed directly so it does not round to 0. Past |z| ≈ 709 the true
-        # da exceeds float64 and rounds to inf, which is the correctly rounded value.
-        with np.errstate(divide="ignore"):
+        # da exceeds float64 and rounds to inf, which is the correctly rounded value: by a
+        # division by 0 or, where σ is subnormal (|z| ≈ 709 to 745), by an overflow.
+        with np.errstate(divide="ignore", over="ignore"):
             da = dL * (_ratio(1.0 - y, _sigmoid(-z)) - _ratio(y, a))
         dy = dL * -z if y_node.requires_grad else None  # log(1 − σ(z)) − log σ(z) = −z
         return da, dy
