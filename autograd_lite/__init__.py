@@ -1,18 +1,20 @@
 """autograd_lite: backpropagation on a computation graph, made for teaching.
 
 Build the lecture's graph with operators and small functions, call ``backward()`` on the
-loss, and read each gradient by the lecture's name (``z.grad`` is ``dz``)::
+loss, and read each gradient by the lecture's name (``z.grad`` is ``dz``).
 
-    >>> import autograd_lite as ag
-    >>> x1, x2 = ag.Variable(1.0, name="x1"), ag.Variable(2.0, name="x2")
-    >>> w1, w2 = ag.Variable(0.5, name="w1"), ag.Variable(-0.25, name="w2")
-    >>> b = ag.Variable(0.1, name="b")
-    >>> z = (w1 * x1 + w2 * x2 + b).named("z")
-    >>> a = ag.sigmoid(z, name="a")
-    >>> L = ag.log_loss(a, 1, name="L")
-    >>> L.backward()
-    >>> round(z.grad, 6), round(a.value - 1, 6)       # dz = a − y
-    (-0.475021, -0.475021)
+Examples
+--------
+>>> import autograd_lite as ag
+>>> x1, x2 = ag.Variable(1.0, name="x1"), ag.Variable(2.0, name="x2")
+>>> w1, w2 = ag.Variable(0.5, name="w1"), ag.Variable(-0.25, name="w2")
+>>> b = ag.Variable(0.1, name="b")
+>>> z = (w1 * x1 + w2 * x2 + b).named("z")
+>>> a = ag.sigmoid(z, name="a")
+>>> L = ag.log_loss(a, 1, name="L")
+>>> L.backward()
+>>> round(z.grad, 6), round(a.value - 1, 6)       # dz = a − y
+(-0.475021, -0.475021)
 """
 
 from autograd_lite.datasets import load_breast_cancer

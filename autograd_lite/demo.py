@@ -45,6 +45,8 @@ def stratified_split(
 
     Each class keeps at least one example in the training set; both index arrays are sorted.
 
+    Examples
+    --------
     >>> train, test = stratified_split(np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1]), 0.5)
     >>> len(train), len(test)
     (5, 5)
@@ -86,6 +88,8 @@ def prepare(
 ) -> Prepared:
     """Split ``(X, y)`` with ``stratified_split`` and standardise with the training statistics.
 
+    Examples
+    --------
     >>> X, y, names = load_breast_cancer()
     >>> data = prepare(X, y, names)
     >>> data.X_train.shape, data.X_test.shape       # 42 of 212 malignant, 71 of 357 benign

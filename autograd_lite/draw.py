@@ -369,6 +369,8 @@ def draw(
 def path_between(start: Node, end: Node) -> list[Node]:
     """The nodes on every path from ``start`` to ``end`` (both included), inputs first.
 
+    Examples
+    --------
     >>> import autograd_lite as ag
     >>> w, x = ag.Variable(0.5, name="w"), ag.Variable(2.0, name="x")
     >>> y = (w * x + 1).named("y")
@@ -402,6 +404,8 @@ def draw_steps(
     node of step ``k`` and the edges its gradient comes back along, and has the step's
     formula with numbers (from ``explain``) as its caption. Needs ``output.backward()`` first.
 
+    Examples
+    --------
     >>> from autograd_lite.lecture import lecture_graph
     >>> g = lecture_graph()
     >>> g.L.backward()

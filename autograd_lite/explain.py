@@ -52,6 +52,8 @@ def format_value(value: Value | None, digits: int = 6, max_entries: int = 6) -> 
     Scalars get ``digits`` significant digits; arrays of at most ``max_entries`` entries are
     written out, larger ones summarised by shape, mean and range.
 
+    Examples
+    --------
     >>> from autograd_lite.explain import format_value
     >>> format_value(-0.4750208125210601)
     '-0.475021'
@@ -88,6 +90,8 @@ def graph_nodes(output: Node) -> list[Node]:
     The order is the same on every run (inputs in their tuple order), which keeps drawings
     and explanations reproducible; the walk uses an explicit stack, not recursion.
 
+    Examples
+    --------
     >>> import autograd_lite as ag
     >>> x = ag.Variable(2.0, name="x")
     >>> [n.label for n in graph_nodes((x * 3).named("y"))]
@@ -175,6 +179,8 @@ def node_labels(output: Node) -> dict[int, str]:
     its op's ``formula`` and its inputs' labels (``w1 · x1``, ``σ(z)``, ``L(a, y)``); when that
     gets long, by its op and a number (``divide₁``). An unnamed constant shows its value.
 
+    Examples
+    --------
     >>> import autograd_lite as ag
     >>> w, x = ag.Variable(0.5, name="w"), ag.Variable(2.0, name="x")
     >>> z = w * x + 1
@@ -256,6 +262,8 @@ def _fill(template: str, texts: dict[str, str], wrap: dict[str, bool]) -> str:
 def fill_formula(template: str, texts: dict[str, str]) -> str:
     """An op's formula with ``{out}``, ``{0}``, ``{1}`` … replaced by ``texts``.
 
+    Examples
+    --------
     >>> fill_formula("d{0} = d{out} · {out}(1 − {out})", {"out": "a", "0": "z"})
     'dz = da · a(1 − a)'
     """

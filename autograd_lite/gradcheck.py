@@ -47,6 +47,8 @@ def gradcheck(
 
     Returns a ``GradcheckReport``; raises ``GradcheckError`` listing each entry that differs.
 
+    Examples
+    --------
     >>> import autograd_lite as ag
     >>> w = ag.Variable([0.5, -0.25], name="w")
     >>> print(ag.gradcheck(lambda w: ag.sum(ag.sigmoid(w * 3.0)), [w]))

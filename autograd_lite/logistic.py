@@ -16,6 +16,8 @@ conventions (``fit``/``predict``/``predict_proba``/``score``, ``coef_``, ``inter
 ``classes_``), so the model works in scikit-learn's ``clone``, ``Pipeline`` and
 ``cross_val_score``; scikit-learn itself is never imported here.
 
+Examples
+--------
 >>> import numpy as np
 >>> from autograd_lite.logistic import LogisticRegression
 >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 3.0], [3.0, 2.0]])
@@ -94,6 +96,8 @@ def example_loss(w: Sequence[Node], b: Node, x: Sequence[Node], y: Node) -> LogL
     One ``Multiply`` per feature and a chain of ``Add`` nodes, then ``Sigmoid`` and
     ``LogLoss``; ``z``, ``a`` and ``L`` are named so ``L.gradients()`` reads ``dz``, ``da``.
 
+    Examples
+    --------
     >>> import autograd_lite as ag
     >>> w = [ag.Variable(0.5, name="w1"), ag.Variable(-0.25, name="w2")]
     >>> x = [ag.Constant(1.0, name="x1"), ag.Constant(2.0, name="x2")]
@@ -115,6 +119,8 @@ def cost(X: Node, y: Node, w: Node, b: Node) -> Mean:
 
     ``X`` has shape (m, n) with one example per row, ``w`` shape (n,), ``y`` shape (m,).
 
+    Examples
+    --------
     >>> import numpy as np, autograd_lite as ag
     >>> X = ag.Constant(np.array([[1.0, 2.0], [3.0, -1.0]]), name="X")
     >>> y = ag.Constant(np.array([1.0, 0.0]), name="y")
@@ -253,6 +259,8 @@ class LogisticRegression:
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The constructor's parameters by name (``deep`` is accepted for scikit-learn).
 
+        Examples
+        --------
         >>> LogisticRegression(max_iter=50).get_params()["max_iter"]
         50
         """
@@ -261,6 +269,8 @@ class LogisticRegression:
     def set_params(self, **params: Any) -> LogisticRegression:
         """Set constructor parameters by name and return the model.
 
+        Examples
+        --------
         >>> LogisticRegression().set_params(method="loop").method
         'loop'
         """
@@ -439,6 +449,8 @@ class LogisticRegression:
         Its leaves are named ``w1 … wn``, ``b`` (variables) and ``x1 … xn``, ``y`` (constants),
         as in the lecture; call ``L.backward()`` to fill in ``dz``, ``dw1`` …
 
+        Examples
+        --------
         >>> import numpy as np
         >>> model = LogisticRegression(max_iter=1).fit([[1.0, 2.0], [2.0, 0.0]], [0, 1])
         >>> L = model.example_graph([1.0, 2.0], 0)
@@ -481,6 +493,8 @@ class LogisticRegression:
 
         numpy adds ``.npz`` to a name without it; the path written is returned.
 
+        Examples
+        --------
         >>> import pathlib, tempfile
         >>> model = LogisticRegression(max_iter=3).fit([[0.0], [1.0]], ["cat", "dog"])
         >>> path = model.save(pathlib.Path(tempfile.mkdtemp()) / "model")

@@ -38,8 +38,11 @@ def set_detect_anomaly(enabled: bool) -> None:
     """Switch NaN/inf origin reporting on or off for the whole program (off by default).
 
     When on, every op checks its value as it is computed and every backward step checks the
-    gradients it sends; the first NaN or inf raises ``NonFiniteError`` naming the node that
-    produced it. It costs one pass over each array, which is why it is off by default.
+    gradients it sends on; the first NaN or inf raises ``NonFiniteError`` naming the node that
+    produced it. A gradient that is only recorded, not passed on (``da`` when a ``LogLoss``
+    sits on a ``Sigmoid``), is not checked: nothing is computed from it, and its inf at
+    saturation is the true value rounded. The check costs one pass over each array, which is
+    why it is off by default.
     """
     _Settings.detect_anomaly = bool(enabled)
 
@@ -48,6 +51,8 @@ def set_detect_anomaly(enabled: bool) -> None:
 def detect_anomaly(enabled: bool = True) -> Iterator[None]:
     """Report the first node that produces a NaN or inf, inside a ``with`` block.
 
+    Examples
+    --------
     >>> import autograd_lite as ag
     >>> x = ag.Variable(1e200, name="x")
     >>> with ag.detect_anomaly():
@@ -180,6 +185,10 @@ def topological_order(output: Node) -> list[Node]:
 class Node:
     """A box of the computation graph: a value, the inputs it came from, and its gradient.
 
+    Subclasses (ops) set the class attributes ``symbol``, ``formula``, ``gradient_formulas``
+    and ``local_derivatives`` (the lecture's formulas, with ``{out}`` for this node and
+    ``{0}``, ``{1}`` for its inputs) and write ``forward`` and ``backward_step``.
+
     Attributes
     ----------
     value : float or numpy.ndarray
@@ -194,10 +203,6 @@ class Node:
         The nodes this one was computed from, in order. Empty for a leaf.
     requires_grad : bool
         Whether any ``Variable`` feeds this node, i.e. whether backward computes its gradient.
-
-    Subclasses (ops) set the class attributes ``symbol``, ``formula``, ``gradient_formulas``
-    and ``local_derivatives`` (the lecture's formulas, with ``{out}`` for this node and
-    ``{0}``, ``{1}`` for its inputs) and write ``forward`` and ``backward_step``.
     """
 
     __slots__ = ("value", "grad", "name", "inputs", "requires_grad")
@@ -300,9 +305,9 @@ class Node:
                         ):
                             g = g.copy()
                         sent.append(g)
-                    if check and not _is_finite(g):
-                        node._report_non_finite_gradient(target, g)
                     if passes_on:
+                        if check and not _is_finite(g):
+                            node._report_non_finite_gradient(target, g)
                         target.grad = g if target.grad is None else target.grad + g
                     else:
                         before = held.get(id(target))
@@ -369,6 +374,8 @@ class Node:
         "dw1": ...}``: one entry per named node that a gradient reached, output first, in the
         order the backward pass visited them.
 
+        Examples
+        --------
         >>> import autograd_lite as ag
         >>> w = ag.Variable(3.0, name="w")
         >>> y = (w * w).named("y")
@@ -396,6 +403,8 @@ class Node:
     def named(self, name: str) -> Node:
         """Set ``name`` and return the node, to name a node where it is built.
 
+        Examples
+        --------
         >>> import autograd_lite as ag
         >>> z = (ag.Variable(2.0) * 3).named("z")
         >>> z.name
@@ -509,6 +518,8 @@ class Variable(Node):
     The value is copied (integers and bools become float64). It is yours to update between
     steps, as gradient descent does: ``w.value = w.value - alpha * w.grad``.
 
+    Examples
+    --------
     >>> import autograd_lite as ag
     >>> w1 = ag.Variable(0.5, name="w1")
     >>> w1

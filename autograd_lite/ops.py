@@ -354,7 +354,8 @@ class LogLoss(Node):
             z = logit.value
             tail = np.log1p(np.exp(-np.abs(z)))  # log(1 + e^(−|z|)), never overflows
             return tail + y * np.maximum(-z, 0.0) + (1.0 - y) * np.maximum(z, 0.0)
-        return -(_times_log(y, a) + _times_log(1.0 - y, 1.0 - a))
+        # log1p(−a) is log(1 − a) without first rounding 1 − a (which loses a tiny a).
+        return -(_times_log(y, a) + _times_log(1.0 - y, -a, np.log1p))
 
     def backward_step(self, dL: Value) -> tuple[Value | None, Value | None]:
         a_node, y_node = self.inputs
@@ -395,13 +396,16 @@ def _require_unit_interval(value: Value, what: str) -> None:
         raise ValueError(f"{what} must lie in [0, 1], but range from {low} to {high}")
 
 
-def _times_log(c: Value, p: Value) -> Value:
-    """``c · log p``, where ``c = 0`` gives 0 whatever ``p`` is (0 · log 0 = 0)."""
+def _times_log(c: Value, p: Value, log: np.ufunc = np.log) -> Value:
+    """``c · log(p)`` (or ``c · log1p(p)``), where ``c = 0`` gives 0 whatever ``p`` is.
+
+    The lecture's convention 0 · log 0 = 0: a label's zero weight wins, with no warning.
+    """
     if np.ndim(c) == 0 and np.ndim(p) == 0:
-        return 0.0 if c == 0 else c * float(np.log(p))
+        return 0.0 if c == 0 else c * float(log(p))
     c, p = np.broadcast_arrays(c, p)
     out = np.zeros(c.shape)
-    np.log(p, out=out, where=c != 0)
+    log(p, out=out, where=c != 0)
     return c * out
 
 
@@ -421,6 +425,8 @@ def _ratio(c: Value, p: Value) -> Value:
 def sigmoid(z: Operand, name: str | None = None) -> Sigmoid:
     """``a = σ(z)``, elementwise: a ``Sigmoid`` node.
 
+    Examples
+    --------
     >>> import autograd_lite as ag
     >>> ag.sigmoid(0.0).value
     0.5
@@ -433,6 +439,8 @@ def log_loss(a: Operand, y: Operand, name: str | None = None) -> LogLoss:
 
     ``y`` has ``a``'s exact shape; numbers given for it become a constant named ``y``.
 
+    Examples
+    --------
     >>> import autograd_lite as ag
     >>> z = ag.Variable(-800.0, name="z")
     >>> ag.log_loss(ag.sigmoid(z), 1).value

@@ -276,3 +276,14 @@ def test_detect_anomaly_is_off_by_default_and_restored_after_the_block() -> None
         with pytest.raises(ag.NonFiniteError):
             x * x
     assert math.isinf((x * x).value)
+
+
+def test_detect_anomaly_lets_the_recorded_da_be_the_honest_inf_at_saturation() -> None:
+    # da = dL/da is e^800 here, beyond float64: inf is its correct rounding, and nothing is
+    # computed from it (LogLoss sends dz = a − y straight to z), so it is no anomaly.
+    z = ag.Variable(800.0, name="z")
+    a = ag.sigmoid(z, name="a")
+    with ag.detect_anomaly():
+        ag.log_loss(a, 0.0).backward()
+    assert z.grad == 1.0
+    assert a.grad == float("inf")

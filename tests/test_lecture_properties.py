@@ -197,10 +197,17 @@ def test_log_loss_of_a_plain_probability_follows_the_formula(a: float, y: float)
     L = ag.log_loss(ag.Variable(a, name="a"), y)
     # 0 · log 0 counts as 0: a label of weight 0 contributes nothing, whatever a is.
     first = y * math.log(a) if y != 0.0 else 0.0
-    second = (1.0 - y) * math.log(1.0 - a) if y != 1.0 else 0.0
+    second = (1.0 - y) * math.log1p(-a) if y != 1.0 else 0.0  # log(1 − a), accurately
     expected = -(first + second)
     assert L.value == pytest.approx(expected, rel=4 * EPS, abs=0.0)
     assert L.value >= 0.0
+
+
+@pytest.mark.parametrize("a", [1e-10, 1e-17, 5e-324])
+def test_log_loss_of_a_tiny_probability_keeps_its_precision(a: float) -> None:
+    # −log(1 − a) = a + a²/2 + …: computing 1 − a first would round a away entirely.
+    L = ag.log_loss(ag.Variable(a, name="a"), 0.0)
+    assert L.value == pytest.approx(a + a * a / 2, rel=2 * EPS, abs=0.0)
 
 
 @pytest.mark.parametrize(("a", "y"), [(0.0, 1.0), (1.0, 0.0), (0.0, 0.5), (1.0, 0.25)])

@@ -3,6 +3,8 @@
 No network and no pandas: the files are read from inside the installed package with
 ``importlib.resources`` and parsed with the standard ``csv`` module.
 
+Examples
+--------
 >>> from autograd_lite.datasets import load_breast_cancer
 >>> X, y, feature_names = load_breast_cancer()
 >>> X.shape, y.shape, feature_names[0]
@@ -43,6 +45,8 @@ def load_breast_cancer() -> tuple[np.ndarray, np.ndarray, list[str]]:
     From the UCI Machine Learning Repository (CC BY 4.0); source, licence and citation are in
     ``breast_cancer.txt`` next to the CSV.
 
+    Examples
+    --------
     >>> X, y, names = load_breast_cancer()
     >>> int(y.sum()), names[-1]
     (357, 'worst fractal dimension')
@@ -77,6 +81,8 @@ def read_csv(
         a cell that is not a finite number, or no examples: the message names the line and
         the column.
 
+    Examples
+    --------
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.csv"
     >>> _ = path.write_text("x1,x2,label\\n1,2,yes\\n3,4,no\\n")
