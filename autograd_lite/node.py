@@ -109,6 +109,30 @@ def _as_output(value: Any) -> Value:
     return float(value)
 
 
+def _fits(g: Any, value: Value) -> bool:
+    """Whether ``g`` is already a gradient for ``value``: a float for a float, else same shape."""
+    if type(g) is float:
+        return type(value) is float
+    return (
+        type(g) is np.ndarray
+        and g.dtype == np.float64
+        and type(value) is np.ndarray
+        and g.shape == value.shape
+    )
+
+
+def _may_share(g: np.ndarray, other: Value) -> bool:
+    """Whether two gradients may overlap in memory (a quick answer for owners of their data)."""
+    if type(other) is float:
+        return False
+    if g is other:
+        return True
+    # Two arrays that each own their buffer cannot overlap; only views need numpy's check.
+    if g.base is None and other.base is None:
+        return False
+    return np.may_share_memory(g, other)
+
+
 def _shape_of(value: Value) -> tuple[int, ...]:
     return () if type(value) is float else np.shape(value)
 
@@ -162,22 +186,23 @@ def topological_order(output: Node) -> list[Node]:
     gradient flows into them.
     """
     order: list[Node] = []
-    visited: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(output, False)]
+    visited: set[int] = set()  # ids: a node class may define == (and so no hash)
+    stack: list[Node | tuple[Node]] = [output]  # a node to expand, or (node,) once expanded
     while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        # Pushed in order, so the last input is expanded first; reversed at the end, the first
-        # input's branch comes first: dz, dw1, dx1, dw2, dx2, db, as the lecture goes back.
-        for parent in node.inputs:
-            if parent.requires_grad and id(parent) not in visited:
-                stack.append((parent, False))
+        node = stack.pop()
+        if type(node) is tuple:  # its inputs are all in ``order`` now
+            order.append(node[0])
+        elif id(node) not in visited:
+            visited.add(id(node))
+            if not node.inputs:  # a leaf is done at once
+                order.append(node)
+                continue
+            stack.append((node,))
+            # Pushed in order, so the last input is expanded first; reversed at the end, the
+            # first input's branch comes first: dz, dw1, dx1, dw2, dx2, db, as the lecture goes.
+            for parent in node.inputs:
+                if parent.requires_grad and id(parent) not in visited:
+                    stack.append(parent)
     order.reverse()
     return order
 
@@ -220,19 +245,24 @@ class Node:
     """One ``∂{out}/∂{i}`` per input, for edge labels, e.g. ``("{out}(1 − {out})",)``."""
 
     def __init__(self, *inputs: Operand, name: str | None = None) -> None:
-        self.inputs = tuple(
-            x if isinstance(x, Node) else Constant(x, what=f"{type(self).__name__} input {i}")
-            for i, x in enumerate(inputs)
-        )
+        for x in inputs:
+            if not isinstance(x, Node):
+                op = type(self).__name__
+                inputs = tuple(
+                    x if isinstance(x, Node) else Constant(x, what=f"{op} input {i}")
+                    for i, x in enumerate(inputs)
+                )
+                break
+        self.inputs = inputs
         self.name = name
         self.grad: Value | None = None
         self.requires_grad = False
-        for x in self.inputs:
+        for x in inputs:
             if x.requires_grad:
                 self.requires_grad = True
                 break
         try:
-            value = self.forward(*[x.value for x in self.inputs])
+            value = self.forward(*[x.value for x in inputs])
         except ShapeError:
             raise
         except ValueError as error:  # numpy's broadcasting and matmul errors
@@ -295,14 +325,12 @@ class Node:
                 for target, g, passes_on in node.send_gradients(upstream):
                     if g is None or not target.requires_grad:
                         continue
-                    if type(g) is not float or type(target.value) is not float:
+                    if not _fits(g, target.value):
                         g = self._fitted(node, target, g)
-                    if isinstance(g, np.ndarray):
+                    if type(g) is not float:
                         # No two nodes may share a gradient array: a step may hand back its
                         # upstream gradient itself (Add), a view of it, or one array twice.
-                        if np.may_share_memory(g, upstream) or any(
-                            np.may_share_memory(g, other) for other in sent
-                        ):
+                        if _may_share(g, upstream) or any(_may_share(g, s) for s in sent):
                             g = g.copy()
                         sent.append(g)
                     if passes_on:
@@ -318,7 +346,9 @@ class Node:
 
     def _seed(self, grad: Operand | None) -> Value:
         if grad is None:
-            if np.size(self.value) != 1:
+            if type(self.value) is float:
+                return 1.0
+            if self.size != 1:
                 raise ShapeError(
                     f"backward() needs a scalar output, but {self.describe()} has shape "
                     f"{self.shape}; reduce it first (for example ag.mean(...)) or pass "
@@ -421,12 +451,14 @@ class Node:
     @property
     def ndim(self) -> int:
         """The number of axes of ``value``."""
-        return np.ndim(self.value)
+        value = self.value
+        return value.ndim if type(value) is np.ndarray else np.ndim(value)
 
     @property
     def size(self) -> int:
         """The number of entries of ``value``."""
-        return int(np.size(self.value))
+        value = self.value
+        return value.size if type(value) is np.ndarray else int(np.size(value))
 
     @property
     def label(self) -> str:

@@ -141,11 +141,11 @@ class MatMul(Node):
         x_node, w_node = self.inputs
         x, w = x_node.value, w_node.value
         # A 1-D operand is a row (on the left) or a column (on the right), as in numpy.
-        x2 = x if np.ndim(x) == 2 else np.reshape(x, (1, -1))
-        w2 = w if np.ndim(w) == 2 else np.reshape(w, (-1, 1))
+        x2 = x if x.ndim == 2 else x.reshape(1, -1)
+        w2 = w if w.ndim == 2 else w.reshape(-1, 1)
         dz2 = np.reshape(dz, (x2.shape[0], w2.shape[1]))
-        dx = np.reshape(dz2 @ w2.T, np.shape(x)) if x_node.requires_grad else None
-        dw = np.reshape(x2.T @ dz2, np.shape(w)) if w_node.requires_grad else None
+        dx = (dz2 @ w2.T).reshape(x.shape) if x_node.requires_grad else None
+        dw = (x2.T @ dz2).reshape(w.shape) if w_node.requires_grad else None
         return dx, dw
 
 
@@ -216,6 +216,8 @@ class Mean(Node):
     def forward(self, x: Value) -> Value:
         if np.size(x) == 0:
             raise ShapeError(f"Mean of an empty array: {self.describe_inputs()}")
+        if self.axis is None and not self.keepdims and type(x) is np.ndarray:
+            return np.add.reduce(x, axis=None) / x.size  # np.mean's arithmetic, less overhead
         return np.mean(x, axis=self.axis, keepdims=self.keepdims)
 
     @property
@@ -224,13 +226,15 @@ class Mean(Node):
         return self.inputs[0].size // max(self.size, 1)
 
     def backward_step(self, dJ: Value) -> tuple[Value]:
-        return (_spread(np.divide(dJ, self.m), self.inputs[0].shape, self.axis, self.keepdims),)
+        return (_spread(dJ / self.m, self.inputs[0].shape, self.axis, self.keepdims),)
 
 
 def _spread(grad: Value, shape: tuple[int, ...], axis: Axis, keepdims: bool) -> Value:
     """Give every entry of an input of ``shape`` its share of a reduction's gradient."""
     if not shape:
         return float(grad)
+    if np.ndim(grad) == 0:
+        return np.full(shape, grad)  # each entry is its own number
     if axis is not None and not keepdims:
         grad = np.expand_dims(grad, axis)
     return np.array(np.broadcast_to(grad, shape))  # a copy: each entry is its own number
@@ -268,12 +272,30 @@ class Exp(Node):
         return (dz * self.value,)
 
 
-def _sigmoid(z: Value) -> Value:
-    """σ(z) = 1 / (1 + e^(−z)), evaluated without overflow or warnings for any finite z."""
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    a = 1.0 / (1.0 + e)
-    # For z < 0, σ(z) = e^z / (1 + e^z) = e · a; writing it as 1 − a would cancel to 0.
-    return np.where(z >= 0, a, e * a)
+def _exp_neg_abs(z: Value) -> Value:
+    """``e^(−|z|)``, in (0, 1]: never overflows. A float for a float."""
+    if type(z) is float:
+        return float(np.exp(-abs(z)))
+    e = np.abs(z)
+    np.negative(e, out=e)
+    return np.exp(e, out=e)
+
+
+def _sigmoid(e: Value, nonnegative: bool | np.ndarray) -> Value:
+    """σ(t) = 1 / (1 + e^(−t)) from ``e = e^(−|t|)`` and ``t ≥ 0``: no overflow, no warning.
+
+    ``e`` is the same for ``t = z`` and ``t = −z``, so σ(−z) costs no second exponential.
+    """
+    if type(e) is float:
+        a = 1.0 / (1.0 + e)
+        return a if nonnegative else e * a
+    a = 1.0 + e
+    np.divide(1.0, a, out=a)
+    # For t < 0, σ(t) = e^t / (1 + e^t) = e · a; writing it as 1 − a would cancel to 0. As
+    # 0 ≤ e ≤ 1, max(e, [t ≥ 0]) is exactly 1 where t ≥ 0 and e where t < 0: a factor found
+    # without a branch per entry (np.where on mixed signs is several times slower).
+    a *= np.maximum(e, nonnegative)
+    return a
 
 
 class Sigmoid(Node):
@@ -284,14 +306,18 @@ class Sigmoid(Node):
     ``da · a(1 − a)`` multiplied out but the simplified ``a − y`` (see ``LogLoss``).
     """
 
-    __slots__ = ()
+    __slots__ = ("e",)
     symbol = "σ"
     formula = "{out} = σ({0}) = 1 / (1 + e^(−{0}))"
     gradient_formulas = ("d{0} = d{out} · {out}(1 − {out})",)
     local_derivatives = ("{out}(1 − {out})",)
 
+    e: Value
+    """``e^(−|z|)``, the forward's one exponential; ``LogLoss`` reuses it."""
+
     def forward(self, z: Value) -> Value:
-        return _sigmoid(z)
+        self.e = _exp_neg_abs(z)
+        return _sigmoid(self.e, z >= 0)
 
     def backward_step(self, da: Value) -> tuple[Value]:
         a = self.value
@@ -352,8 +378,10 @@ class LogLoss(Node):
         logit = self.logit
         if logit is not None:
             z = logit.value
-            tail = np.log1p(np.exp(-np.abs(z)))  # log(1 + e^(−|z|)), never overflows
-            return tail + y * np.maximum(-z, 0.0) + (1.0 - y) * np.maximum(z, 0.0)
+            loss = _log1p(self.inputs[0].e)  # log(1 + e^(−|z|)), never overflows
+            loss += y * _negative_part(z)
+            loss += (1.0 - y) * _positive_part(z)
+            return loss
         # log1p(−a) is log(1 − a) without first rounding 1 − a (which loses a tiny a).
         return -(_times_log(y, a) + _times_log(1.0 - y, -a, np.log1p))
 
@@ -369,8 +397,9 @@ class LogLoss(Node):
         # 1 − a is σ(−z), computed directly so it does not round to 0. Past |z| ≈ 709 the true
         # da exceeds float64 and rounds to inf, which is the correctly rounded value: by a
         # division by 0 or, where σ is subnormal (|z| ≈ 709 to 745), by an overflow.
+        one_minus_a = _sigmoid(a_node.e, z <= 0)  # σ(−z): the same e, and −z ≥ 0 where z ≤ 0
         with np.errstate(divide="ignore", over="ignore"):
-            da = dL * (_ratio(1.0 - y, _sigmoid(-z)) - _ratio(y, a))
+            da = dL * (_ratio(1.0 - y, one_minus_a) - _ratio(y, a))
         dy = dL * -z if y_node.requires_grad else None  # log(1 − σ(z)) − log σ(z) = −z
         return da, dy
 
@@ -389,9 +418,14 @@ def _who(node: Node) -> str:
 
 
 def _require_unit_interval(value: Value, what: str) -> None:
-    if np.size(value) == 0:
+    if type(value) is float:
+        low = high = value
+    elif np.size(value) == 0:
         return
-    low, high = float(np.min(value)), float(np.max(value))
+    else:
+        # np.min and np.max themselves, without their Python wrappers' overhead
+        low = float(np.minimum.reduce(value, axis=None))
+        high = float(np.maximum.reduce(value, axis=None))
     if not (0.0 <= low and high <= 1.0):  # NaN fails both comparisons
         raise ValueError(f"{what} must lie in [0, 1], but range from {low} to {high}")
 
@@ -401,7 +435,7 @@ def _times_log(c: Value, p: Value, log: np.ufunc = np.log) -> Value:
 
     The lecture's convention 0 · log 0 = 0: a label's zero weight wins, with no warning.
     """
-    if np.ndim(c) == 0 and np.ndim(p) == 0:
+    if type(c) is float and type(p) is float:
         return 0.0 if c == 0 else c * float(log(p))
     c, p = np.broadcast_arrays(c, p)
     out = np.zeros(c.shape)
@@ -410,13 +444,39 @@ def _times_log(c: Value, p: Value, log: np.ufunc = np.log) -> Value:
 
 
 def _ratio(c: Value, p: Value) -> Value:
-    """``c / p``, where ``c = 0`` gives 0 whatever ``p`` is (a label's zero weight wins)."""
-    if np.ndim(c) == 0 and np.ndim(p) == 0:
-        return 0.0 if c == 0 else float(np.divide(c, p))
+    """``c / p`` for a probability ``p ≥ 0``, where ``c = 0`` gives 0 whatever ``p`` is.
+
+    A label's zero weight wins, also over a ``p`` of 0.
+    """
+    if type(c) is float and type(p) is float:
+        if c == 0:
+            return 0.0
+        # Python's / raises for a zero divisor; numpy's gives ±inf (with its warning).
+        return c / p if p != 0 else float(np.divide(c, p))
+    if np.greater(p, 0).all():  # then c = 0 gives 0 anyway; a mask per entry is slow
+        return c / p
     c, p = np.broadcast_arrays(c, p)
     out = np.zeros(c.shape)
     np.divide(c, p, out=out, where=c != 0)
     return out
+
+
+def _log1p(x: Value) -> Value:
+    """``log(1 + x)``: numpy's, kept a Python float for a float (numpy scalars are slower)."""
+    return float(np.log1p(x)) if type(x) is float else np.log1p(x)
+
+
+def _positive_part(x: Value) -> Value:
+    """``max(x, 0)``, NaN staying NaN; Python's ``max`` for a float, numpy's for an array."""
+    return max(x, 0.0) if type(x) is float else np.maximum(x, 0.0)
+
+
+def _negative_part(x: Value) -> Value:
+    """``max(−x, 0)``, NaN staying NaN, with one new array for an array."""
+    if type(x) is float:
+        return max(-x, 0.0)
+    minus_x = np.negative(x)
+    return np.maximum(minus_x, 0.0, out=minus_x)
 
 
 # --- functions that build the nodes ------------------------------------------------------------

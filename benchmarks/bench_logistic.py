@@ -14,6 +14,8 @@ Run it (after ``bash scripts/test`` or ``bash scripts/demo`` made ``.venv``)::
 
     .venv/bin/python benchmarks/bench_logistic.py            # all sizes, about two minutes
     .venv/bin/python benchmarks/bench_logistic.py --quick    # small sizes only, seconds
+    .venv/bin/python benchmarks/bench_logistic.py --sizes 64x2 --rounds 1 --target 0.001 \
+        --no-extras --json /tmp/bench.json                     # a smoke run, under a second
 
 PyTorch is compared when it is installed (``pip install torch``; optional).
 """
@@ -270,15 +272,34 @@ def print_table(results: list[dict]) -> None:
             print("-+-".join("-" * width for width in widths))
 
 
+def parse_sizes(text: str) -> tuple[tuple[int, int], ...]:
+    """``"64x2,1000x2"`` → ``((64, 2), (1000, 2))``."""
+    try:
+        sizes = tuple(
+            (int(m), int(n)) for m, n in (part.lower().split("x") for part in text.split(","))
+        )
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sizes look like 64x2,1000x2; got {text!r}") from None
+    if not sizes or any(m < 1 or n < 1 for m, n in sizes):
+        raise argparse.ArgumentTypeError(f"sizes must be positive; got {text!r}")
+    return sizes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, fewer rounds")
+    parser.add_argument("--sizes", type=parse_sizes, default=None,
+                        help="m×n sizes to time, e.g. 64x2,1000x2 (default: all, or --quick's)")
     parser.add_argument("--rounds", type=int, default=None, help="rounds per size (default 7)")
+    parser.add_argument("--target", type=float, default=None,
+                        help="seconds per candidate per round (default 0.2, --quick 0.05)")
+    parser.add_argument("--no-extras", action="store_true",
+                        help="skip the fit-memory and 1,000,000-node measurements")
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/latest.json"))
     args = parser.parse_args(argv)
-    sizes = QUICK_SIZES if args.quick else SIZES
+    sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)
     rounds = args.rounds or (3 if args.quick else 7)
-    target = 0.05 if args.quick else 0.2
+    target = args.target or (0.05 if args.quick else 0.2)
     machine = {"python": sys.version.split()[0], "numpy": np.__version__,
                "platform": platform.platform(), "processor": platform.processor() or "unknown",
                "autograd_lite": ag.__version__}
@@ -296,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nper-example loop (n = 2): {us:.1f} µs per example; micrograd about "
               f"{MICROGRAD_LOOP_US_PER_EXAMPLE:.0f} µs (target: at most half)")
         report["loop_us_per_example"] = us
-    if not args.quick:
+    if not (args.quick or args.no_extras):
         memory = fit_peak_memory(1_000_000, 10)
         print(f"fit at 1,000,000×10: peak {memory['peak_bytes'] / 1e6:,.0f} MB = "
               f"{memory['ratio']:.2f}× the bytes of X (target: at most 3×)")
