@@ -165,18 +165,10 @@ class Transpose(Node):
         return (np.transpose(dz),)
 
 
-class Sum(Node):
-    """``s = Σ x`` over all entries, or over ``axis``. Backward: every entry gets ``dx = ds``.
-
-    Each entry of ``x`` went into the sum once, with weight 1, so each receives the whole
-    upstream gradient.
-    """
+class _Reduction(Node):
+    """What ``Sum`` and ``Mean`` share: the axis they reduce over, and whether to keep it."""
 
     __slots__ = ("axis", "keepdims")
-    symbol = "Σ"
-    formula = "{out} = Σ {0}"
-    gradient_formulas = ("d{0} = d{out}, for every entry",)
-    local_derivatives = ("1",)
 
     def __init__(
         self, x: Operand, axis: Axis = None, keepdims: bool = False, name: str | None = None
@@ -184,6 +176,20 @@ class Sum(Node):
         self.axis = axis
         self.keepdims = keepdims
         super().__init__(x, name=name)
+
+
+class Sum(_Reduction):
+    """``s = Σ x`` over all entries, or over ``axis``. Backward: every entry gets ``dx = ds``.
+
+    Each entry of ``x`` went into the sum once, with weight 1, so each receives the whole
+    upstream gradient.
+    """
+
+    __slots__ = ()
+    symbol = "Σ"
+    formula = "{out} = Σ {0}"
+    gradient_formulas = ("d{0} = d{out}, for every entry",)
+    local_derivatives = ("1",)
 
     def forward(self, x: Value) -> Value:
         return np.sum(x, axis=self.axis, keepdims=self.keepdims)
@@ -192,7 +198,7 @@ class Sum(Node):
         return (_spread(ds, self.inputs[0].shape, self.axis, self.keepdims),)
 
 
-class Mean(Node):
+class Mean(_Reduction):
     """``J = (1/m) Σ x`` over all entries, or over ``axis``. Backward: ``dx = dJ / m``.
 
     ``m`` is the number of entries averaged: with one loss per example, the cost
@@ -200,18 +206,11 @@ class Mean(Node):
     lecture's ``dw /= m`` comes from.
     """
 
-    __slots__ = ("axis", "keepdims")
+    __slots__ = ()
     symbol = "mean"
     formula = "{out} = (1/m) Σ {0}"
     gradient_formulas = ("d{0} = d{out} / m, for every entry",)
     local_derivatives = ("1/m",)
-
-    def __init__(
-        self, x: Operand, axis: Axis = None, keepdims: bool = False, name: str | None = None
-    ) -> None:
-        self.axis = axis
-        self.keepdims = keepdims
-        super().__init__(x, name=name)
 
     def forward(self, x: Value) -> Value:
         if np.size(x) == 0:
