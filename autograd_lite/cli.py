@@ -11,6 +11,7 @@ from autograd_lite import demo
 from autograd_lite.draw import GraphvizNotFoundError, draw, path_between, save, save_steps
 from autograd_lite.explain import explain
 from autograd_lite.lecture import LectureGraph, lecture_graph
+from autograd_lite.node import Node
 
 
 def _lecture(args: argparse.Namespace) -> LectureGraph:
@@ -36,6 +37,13 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _node_named(g: LectureGraph, option: str, name: str) -> Node:
+    nodes = g._asdict()
+    if name not in nodes:
+        raise ValueError(f"{option} {name}: not a node of the graph; use one of {', '.join(nodes)}")
+    return nodes[name]
+
+
 def _draw(args: argparse.Namespace) -> int:
     """The lecture's graph as a picture (and, with --steps, one picture per backward step)."""
     if args.out is None and args.steps is None:
@@ -43,20 +51,9 @@ def _draw(args: argparse.Namespace) -> int:
     g = _lecture(args)
     if not args.no_gradients or args.steps is not None:
         g.L.backward()
-    nodes = g._asdict()
-    highlight = []
-    for name in args.highlight:
-        if name not in nodes:
-            raise ValueError(
-                f"--highlight {name}: not a node of the graph; use one of {', '.join(nodes)}"
-            )
-        highlight.append(nodes[name])
+    highlight = [_node_named(g, "--highlight", name) for name in args.highlight]
     if args.path is not None:
-        if args.path not in nodes:
-            raise ValueError(
-                f"--path {args.path}: not a node of the graph; use one of {', '.join(nodes)}"
-            )
-        highlight.extend(path_between(nodes[args.path], g.L))
+        highlight.extend(path_between(_node_named(g, "--path", args.path), g.L))
     if args.out is not None:
         picture = draw(
             g.L,
