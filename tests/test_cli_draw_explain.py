@@ -85,3 +85,11 @@ def test_draw_without_graphviz_says_how_to_install_it(tmp_path, monkeypatch, cap
     err = capsys.readouterr().err
     assert "autograd-lite draw: error:" in err and "apt-get install graphviz" in err
     assert main(["draw", "--out", str(tmp_path / "g.dot")]) == 0  # DOT needs no Graphviz
+
+
+@pytest.mark.parametrize("option", ["--highlight", "--path"])
+def test_draw_names_an_unknown_node_and_lists_the_graphs_nodes(tmp_path, capsys, option):
+    assert main(["draw", "--out", str(tmp_path / "g.svg"), option, "w3"]) == 2
+    err = capsys.readouterr().err
+    assert f"{option} w3: not a node of the graph; use one of x1, x2, w1, w2, b, y, z, a, L" in err
+    assert not (tmp_path / "g.svg").exists()
