@@ -228,7 +228,6 @@ def test_constructor_only_stores_parameters_and_get_set_params_round_trip():
 
 
 def test_sklearn_clone_pipeline_and_cross_val_score():
-    pytest.importorskip("sklearn")
     from sklearn.base import clone, is_classifier
     from sklearn.model_selection import cross_val_score
     from sklearn.pipeline import make_pipeline
@@ -249,7 +248,6 @@ def test_sklearn_clone_pipeline_and_cross_val_score():
 
 
 def test_sklearn_check_is_fitted_sees_fitted_state():
-    pytest.importorskip("sklearn")
     from sklearn.exceptions import NotFittedError as SklearnNotFittedError
     from sklearn.utils.validation import check_is_fitted
 
@@ -260,7 +258,6 @@ def test_sklearn_check_is_fitted_sees_fitted_state():
 
 
 def test_accuracy_on_the_shipped_data_is_within_two_points_of_sklearn():
-    pytest.importorskip("sklearn")
     from sklearn.linear_model import LogisticRegression as SklearnLogisticRegression
 
     data = prepare(*load_breast_cancer())
