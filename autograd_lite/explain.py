@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autograd_lite.node import Node, Value, topological_order, unbroadcast
+from autograd_lite.node import Node, Value, fitted_gradient, topological_order
 
 __all__ = [
     "Contribution",
@@ -478,7 +478,7 @@ def explain(output: Node, digits: int = 6) -> Explanation:
         for k, (target, g, passes_on) in enumerate(node.send_gradients(upstream)):
             if g is None or not target.requires_grad:
                 continue
-            fitted = _fitted(g, target)
+            fitted = fitted_gradient(node, target, g)
             contribution = _contribution(
                 node,
                 k,
@@ -497,14 +497,6 @@ def explain(output: Node, digits: int = 6) -> Explanation:
             before = store.get(id(target))
             store[id(target)] = fitted if before is None else before + fitted
     return Explanation(output, steps, labels)
-
-
-def _fitted(g: Value, target: Node) -> Value:
-    if isinstance(g, np.ndarray) and g.ndim == 0:
-        g = float(g)
-    elif not isinstance(g, (float, np.ndarray)):
-        g = float(g)
-    return unbroadcast(g, target.shape)
 
 
 def _check_agrees(output: Node, node: Node, name: str, total: Value) -> None:

@@ -177,6 +177,21 @@ def unbroadcast(grad: Value, shape: tuple[int, ...]) -> Value:
     return np.sum(grad, axis=axes).reshape(shape)
 
 
+def fitted_gradient(sender: Node, target: Node, g: Any) -> Value:
+    """The gradient ``sender`` sends ``target``, as the engine stores it.
+
+    A float, or a float64 array in the target's shape (summed over the axes broadcasting
+    added); a gradient that cannot be brought to that shape is a ``ShapeError`` naming both.
+    """
+    try:
+        return unbroadcast(_as_output(g), target.shape)
+    except ShapeError as error:
+        raise ShapeError(
+            f"{sender.describe()}: backward_step returned a gradient that does not fit its "
+            f"input {target.describe()} of shape {target.shape}: {error}"
+        ) from None
+
+
 def topological_order(output: Node) -> list[Node]:
     """The nodes ``output`` depends on, each before all of its inputs (``output`` first).
 
@@ -326,7 +341,7 @@ class Node:
                     if g is None or not target.requires_grad:
                         continue
                     if not _fits(g, target.value):
-                        g = self._fitted(node, target, g)
+                        g = fitted_gradient(node, target, g)
                     if type(g) is not float:
                         # No two nodes may share a gradient array: a step may hand back its
                         # upstream gradient itself (Add), a view of it, or one array twice.
@@ -362,16 +377,6 @@ class Node:
                 f"shape {self.shape}; the seed gradient must have exactly that shape"
             )
         return seed
-
-    @staticmethod
-    def _fitted(node: Node, target: Node, g: Value) -> Value:
-        try:
-            return unbroadcast(_as_output(g), target.shape)
-        except ShapeError as error:
-            raise ShapeError(
-                f"{node.describe()}: backward_step returned a gradient that does not fit its "
-                f"input {target.describe()} of shape {target.shape}: {error}"
-            ) from None
 
     def _report_non_finite_value(self) -> None:
         bad = [x for x in self.inputs if not _is_finite(x.value)]
