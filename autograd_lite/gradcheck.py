@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -54,6 +55,10 @@ def gradcheck(
     >>> print(ag.gradcheck(lambda w: ag.sum(ag.sigmoid(w * 3.0)), [w]))
     gradcheck passed: 2 entries, largest difference ...
     """
+    for option, value in (("eps", eps), ("atol", atol), ("rtol", rtol)):
+        if not (math.isfinite(value) and (value > 0 if option == "eps" else value >= 0)):
+            bound = "> 0" if option == "eps" else ">= 0"
+            raise ValueError(f"gradcheck: {option} must be finite and {bound}, got {value!r}")
     if isinstance(variables, Node):
         variables = [variables]
     variables = list(variables)

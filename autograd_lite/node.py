@@ -77,7 +77,13 @@ def as_value(data: Any, what: str = "value") -> Value:
     ``TypeError`` that names ``what``.
     """
     if isinstance(data, (float, int)):  # bool is an int
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError:  # an int beyond float64's range
+            digits = len(str(abs(data)))
+            raise ValueError(
+                f"{what}: an integer of {digits} digits is too large for a float64"
+            ) from None
     if isinstance(data, Node):
         raise TypeError(f"{what}: expected numbers, got the node {data.describe()}")
     try:
@@ -177,6 +183,39 @@ def unbroadcast(grad: Value, shape: tuple[int, ...]) -> Value:
     return np.sum(grad, axis=axes).reshape(shape)
 
 
+def _checked_name(name: Any) -> str | None:
+    if name is not None and not isinstance(name, str):
+        kind = type(name).__name__
+        raise TypeError(f"a node's name must be a string or None, got {kind} {name!r}")
+    return name
+
+
+def require_one_backward_pass(nodes: Iterable[Node], reader: str) -> None:
+    """Raise ``RuntimeError`` if the gradients of ``nodes`` come from different backward passes.
+
+    ``w`` used by two losses holds ``dL2/dw`` after ``L2.backward()``; read next to ``dL1``'s other
+    gradients, it would look like part of ``L1``'s. ``reader`` names who asks, for the message.
+    """
+    source: Node | None = None
+    first: Node | None = None
+    for node in nodes:
+        if node.grad is None or node.grad_source is None:
+            continue
+        if source is None:
+            source, first = node.grad_source, node
+        elif node.grad_source is not source:
+            raise RuntimeError(
+                f"{reader}: the gradients here come from different backward passes: "
+                f"{_described(first)}'s from {_described(source)}.backward(), "
+                f"{_described(node)}'s from {_described(node.grad_source)}.backward(); call "
+                f"backward() again on the output whose gradients you want, then read them"
+            )
+
+
+def _described(node: Node | None) -> str:
+    return "?" if node is None else (node.name or type(node).__name__)
+
+
 def fitted_gradient(sender: Node, target: Node, g: Any) -> Value:
     """The gradient ``sender`` sends ``target``, as the engine stores it.
 
@@ -237,6 +276,9 @@ class Node:
         After ``backward()`` on some output ``L``: ``dL/d(this node)``, in the shape of
         ``value`` (the lecture's ``dz`` is ``z.grad``). ``None`` before backward, and for
         nodes that no gradient reaches (constants).
+    grad_source : Node or None
+        The node whose ``backward()`` last set ``grad`` (``L`` above), so gradients from two
+        different backward passes are never read as one.
     name : str or None
         What drawings, explanations and ``gradients()`` call the node; settable.
     inputs : tuple of Node
@@ -245,7 +287,7 @@ class Node:
         Whether any ``Variable`` feeds this node, i.e. whether backward computes its gradient.
     """
 
-    __slots__ = ("value", "grad", "name", "inputs", "requires_grad")
+    __slots__ = ("value", "grad", "grad_source", "name", "inputs", "requires_grad")
 
     # numpy defers to our reflected operators, so ``X @ w`` and ``X * w`` build nodes.
     __array_ufunc__ = None
@@ -269,8 +311,9 @@ class Node:
                 )
                 break
         self.inputs = inputs
-        self.name = name
+        self.name = _checked_name(name)
         self.grad: Value | None = None
+        self.grad_source: Node | None = None
         self.requires_grad = False
         for x in inputs:
             if x.requires_grad:
@@ -324,12 +367,16 @@ class Node:
 
         Each call computes the gradients afresh: it first clears the ``.grad`` of every node
         it will visit, so calling it twice gives the same numbers (it never doubles them). To
-        add up the gradients of two losses, backpropagate their sum.
+        add up the gradients of two losses, backpropagate their sum. Every node it visits
+        records this node as its ``grad_source``; ``gradients()`` and drawing refuse a graph
+        whose gradients come from different backward passes (a ``Variable`` shared by two
+        losses holds the gradient of whichever ran last).
         """
         seed = self._seed(grad)
         order = topological_order(self)
         for node in order:
             node.grad = None
+            node.grad_source = self
         self.grad = seed
         held: dict[int, Value] = {}  # gradients recorded but not passed on (see send_gradients)
         check = _Settings.detect_anomaly
@@ -420,9 +467,11 @@ class Node:
         """
         if self.grad is None:
             raise RuntimeError(f"{self.describe()} has no gradient yet: call backward() first")
+        order = topological_order(self)
+        require_one_backward_pass(order, f"{self.describe()}.gradients()")
         found: dict[str, Value] = {}
         owners: dict[str, Node] = {}
-        for node in topological_order(self):
+        for node in order:
             if node.name is None or node.grad is None:
                 continue
             key = "d" + node.name
@@ -445,7 +494,7 @@ class Node:
         >>> z.name
         'z'
         """
-        self.name = name
+        self.name = _checked_name(name)
         return self
 
     @property
@@ -569,8 +618,9 @@ class Variable(Node):
         what = f"Variable {name!r}" if name is not None else "Variable"
         self.value = as_value(value, what)
         self.inputs = ()
-        self.name = name
+        self.name = _checked_name(name)
         self.grad = None
+        self.grad_source = None
         self.requires_grad = True
 
 
@@ -587,8 +637,9 @@ class Constant(Node):
     def __init__(self, value: Any, name: str | None = None, *, what: str = "Constant") -> None:
         self.value = as_value(value, what)
         self.inputs = ()
-        self.name = name
+        self.name = _checked_name(name)
         self.grad = None
+        self.grad_source = None
         self.requires_grad = False
 
 

@@ -378,8 +378,8 @@ class LogLoss(Node):
         if logit is not None:
             z = logit.value
             loss = _log1p(self.inputs[0].e)  # log(1 + e^(−|z|)), never overflows
-            loss += y * _negative_part(z)
-            loss += (1.0 - y) * _positive_part(z)
+            loss += _weighted(y, _negative_part(z))
+            loss += _weighted(1.0 - y, _positive_part(z))
             return loss
         # log1p(−a) is log(1 − a) without first rounding 1 − a (which loses a tiny a).
         return -(_times_log(y, a) + _times_log(1.0 - y, -a, np.log1p))
@@ -458,6 +458,21 @@ def _ratio(c: Value, p: Value) -> Value:
     out = np.zeros(c.shape)
     np.divide(c, p, out=out, where=c != 0)
     return out
+
+
+def _weighted(c: Value, v: Value) -> Value:
+    """``c · v``, where a zero weight wins: 0 · inf = 0, as 0 · log 0 = 0.
+
+    Only a logit of ±inf (say an overflowed ``w·x``) makes ``v`` infinite; a label that agrees
+    with it then has loss 0, not NaN. ``c`` and ``v`` have the same shape (one label per entry).
+    """
+    if type(c) is float:
+        return 0.0 if c == 0 else c * v
+    if not np.isinf(v).any():
+        return c * v
+    product = np.zeros(v.shape)
+    np.multiply(c, v, out=product, where=c != 0)
+    return product
 
 
 def _log1p(x: Value) -> Value:

@@ -287,3 +287,40 @@ def test_detect_anomaly_lets_the_recorded_da_be_the_honest_inf_at_saturation() -
         ag.log_loss(a, 0.0).backward()
     assert z.grad == 1.0
     assert a.grad == float("inf")
+
+
+# --- gradients from different backward passes --------------------------------------------------
+
+
+def test_gradients_refuse_to_mix_two_backward_passes() -> None:
+    # w is shared by two losses: after L2.backward(), w.grad is dL2/dw, not dL1/dw.
+    w = ag.Variable(2.0, name="w")
+    L1 = (w * w).named("L1")
+    L2 = (w * 3.0).named("L2")
+    L1.backward()
+    L2.backward()
+    mixed = r"different backward passes: L1's from L1\.backward\(\), w's from L2\.backward\(\)"
+    with pytest.raises(RuntimeError, match=mixed):
+        L1.gradients()
+    L1.backward()
+    assert L1.gradients() == {"dL1": 1.0, "dw": 4.0}
+
+
+def test_gradients_of_a_subgraph_read_the_outputs_pass() -> None:
+    # Reading z's part of the graph after L.backward() is one pass: dL/dw1 etc., no error.
+    g = ag.lecture_graph()
+    g.L.backward()
+    assert g.z.gradients()["dw1"] == g.w1.grad
+    assert g.w1.grad_source is g.L
+
+
+def test_a_node_name_must_be_a_string() -> None:
+    with pytest.raises(TypeError, match=r"name must be a string or None, got int 1"):
+        ag.Variable(1.0, name=1)
+    with pytest.raises(TypeError, match=r"name must be a string or None, got tuple"):
+        (ag.Variable(1.0) * 2).named(("z",))
+
+
+def test_an_integer_beyond_float64_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match=r"Variable 'n': an integer of 401 digits is too large"):
+        ag.Variable(10**400, name="n")

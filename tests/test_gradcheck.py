@@ -80,3 +80,12 @@ def test_gradcheck_leaves_the_variables_as_it_found_them() -> None:
     w = ag.Variable([0.5, -0.25], name="w")
     ag.gradcheck(lambda w: ag.sum(ag.exp(w)), w)
     np.testing.assert_array_equal(w.value, [0.5, -0.25])
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("eps", 0.0), ("eps", -1e-6), ("eps", float("nan")), ("atol", -1.0), ("rtol", float("inf")),
+])
+def test_gradcheck_refuses_a_step_or_tolerance_that_cannot_work(option, value) -> None:
+    w = ag.Variable([1.0, 2.0], name="w")
+    with pytest.raises(ValueError, match=rf"gradcheck: {option} must be finite and"):
+        ag.gradcheck(lambda w: ag.sum(w * w), [w], **{option: value})

@@ -289,3 +289,25 @@ def test_vectorized_gradients_equal_the_per_example_loop_of_the_lecture(problem)
     np.testing.assert_allclose(w.grad, dw, rtol=1e-12, atol=1e-14 * scale)
     assert b.grad == pytest.approx(db, rel=1e-12, abs=1e-14)
     assert J.value == pytest.approx(cost, rel=1e-12)
+
+
+@pytest.mark.parametrize(("z", "y", "loss", "dz"), [
+    (math.inf, 1.0, 0.0, 0.0),
+    (-math.inf, 0.0, 0.0, 0.0),
+    (math.inf, 0.0, math.inf, 1.0),
+    (-math.inf, 1.0, math.inf, -1.0),
+])
+def test_log_loss_at_an_infinite_logit_is_0_or_inf_never_nan(z, y, loss, dz) -> None:
+    # An overflowed w·x gives z = ±inf; a label that agrees with it costs nothing (0 · inf = 0).
+    for shape in ((), (3,)):
+        z_node = ag.Variable(np.full(shape, z) if shape else z, name="z")
+        L = ag.log_loss(ag.sigmoid(z_node), np.full(shape, y) if shape else y)
+        ag.sum(L).backward()
+        np.testing.assert_array_equal(L.value, np.full(shape, loss))
+        np.testing.assert_array_equal(z_node.grad, np.full(shape, dz))
+
+
+def test_log_loss_of_an_overflowed_logit_with_the_right_label_is_0() -> None:
+    w1 = ag.Variable(1e308, name="w1")
+    L = ag.log_loss(ag.sigmoid(w1 * 10.0), 1.0)  # w1 · x1 overflows to inf
+    assert L.value == 0.0
