@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import autograd_lite as ag
 from autograd_lite import demo
@@ -71,14 +73,47 @@ def _draw(args: argparse.Namespace) -> int:
             derivatives=args.derivatives,
             digits=args.digits,
         )
-        print(f"wrote {len(written) - 1} step pictures and the slideshow {written[-1]}")
+        if written[-1].suffix == ".html":
+            print(f"wrote {len(written) - 1} step pictures and the slideshow {written[-1]}")
+        else:  # DOT: the text of each step, and no slideshow (that needs Graphviz)
+            print(f"wrote {len(written)} step pictures in {Path(args.steps)}")
     return 0
+
+
+def _finite(text: str) -> float:
+    """An argparse type: a finite float (argparse names the option in its message)."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return number
+
+
+def _label(text: str) -> float:
+    """An argparse type: a finite float in [0, 1], the label y."""
+    number = _finite(text)
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"the label must lie in [0, 1], got {text!r}")
+    return number
+
+
+def _digits(text: str) -> int:
+    """An argparse type: a whole number of significant digits, at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be ≥ 1, got {text!r}")
+    return number
 
 
 def _add_lecture_values(parser: argparse.ArgumentParser) -> None:
     for name, default in (("x1", 1.0), ("x2", 2.0), ("w1", 0.5), ("w2", -0.25), ("b", 0.1)):
-        parser.add_argument(f"--{name}", type=float, default=default, help=f"default {default}")
-    parser.add_argument("--y", type=float, default=1.0, help="the label, in [0, 1]; default 1")
+        parser.add_argument(f"--{name}", type=_finite, default=default, help=f"default {default}")
+    parser.add_argument("--y", type=_label, default=1.0, help="the label, in [0, 1]; default 1")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_lecture_values(explain_command)
     explain_command.add_argument(
-        "--digits", type=int, default=6, help="significant digits of the numbers; default 6"
+        "--digits", type=_digits, default=6, help="significant digits of the numbers; default 6"
     )
     explain_command.set_defaults(run=_explain)
 
@@ -143,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the format of the step pictures; default svg",
     )
     draw_command.add_argument(
-        "--digits", type=int, default=4, help="significant digits of the numbers; default 4"
+        "--digits", type=_digits, default=4, help="significant digits of the numbers; default 4"
     )
     draw_command.set_defaults(run=_draw)
     return parser

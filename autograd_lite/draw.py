@@ -42,6 +42,7 @@ import numpy as np
 
 from autograd_lite.explain import (
     Step,
+    check_digits,
     explain,
     fill_formula,
     format_value,
@@ -50,7 +51,7 @@ from autograd_lite.explain import (
     node_expressions,
     node_labels,
 )
-from autograd_lite.node import Constant, Node, Value
+from autograd_lite.node import Constant, Node, Value, require_one_backward_pass
 
 __all__ = [
     "Drawing",
@@ -330,7 +331,7 @@ def draw(
     derivatives : bool
         Write the local derivative on each edge (``∂a/∂z = a(1 − a)``).
     digits : int
-        Significant digits of the numbers shown.
+        Significant digits of the numbers shown, at least 1 (else ``ValueError``).
     max_nodes : int
         Refuse graphs larger than this (``ValueError``, which says how many nodes there are).
     title : str, optional
@@ -350,9 +351,12 @@ def draw(
     >>> "dz = -0.475" in picture.source and "∂a/∂z = a(1 − a)" in picture.source
     True
     """
+    digits = check_digits(digits, "draw")
     grads = None
     if gradients:
-        grads = {id(node): node.grad for node in graph_nodes(output) if node.grad is not None}
+        nodes = graph_nodes(output)
+        require_one_backward_pass(nodes, "draw")  # never one picture of two passes' gradients
+        grads = {id(node): node.grad for node in nodes if node.grad is not None}
     return _build(
         output,
         grads=grads,
@@ -413,6 +417,7 @@ def draw_steps(
     >>> len(frames), "step 3 of 11: dz = da · a(1 − a)" in frames[2].source
     (11, True)
     """
+    digits = check_digits(digits, "draw_steps")
     explanation = explain(output, digits=digits)
     total = len(explanation.steps)
     frames = []
@@ -482,11 +487,16 @@ def save(graph: graphviz.Digraph, path: str | Path, format: str | None = None) -
     if fmt == "dot":
         path.write_text(graph.source, encoding="utf-8")
         return path
+    path.write_bytes(_rendered(graph, fmt))
+    return path
+
+
+def _rendered(graph: graphviz.Digraph, fmt: str) -> bytes:
+    """``graph`` rendered by Graphviz as ``fmt`` (svg, png or pdf), PNG at 150 dpi."""
     if fmt == "png":  # the default 96 dpi makes small, blurry text on slides
         graph = graph.copy()
         graph.graph_attr["dpi"] = "150"
-    path.write_bytes(_pipe(graph, fmt))
-    return path
+    return _pipe(graph, fmt)
 
 
 def save_steps(
@@ -504,28 +514,37 @@ def save_steps(
     ``format``). ``steps.html`` holds every step as inline SVG in one self-contained page:
     open it in any browser and page with the arrow keys or the buttons. Returns the paths
     written, the slideshow last.
+
+    ``format="dot"`` writes each frame's DOT text (``.source``) and needs no Graphviz; it
+    writes no slideshow, which needs Graphviz to render the SVGs. Every picture is made
+    before ``folder`` is created, so a failure (Graphviz missing, bad ``digits``) leaves no
+    folder behind.
     """
+    digits = check_digits(digits, "save_steps")
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     fmt = _format_of(folder / f"x.{format.lower().lstrip('.')}", None)
     frames = draw_steps(output, derivatives=derivatives, digits=digits, max_nodes=max_nodes)
     width = max(2, len(str(len(frames))))
-    written: list[Path] = []
-    svgs: list[str] = []
-    for k, frame in enumerate(frames, start=1):
-        svg = _pipe(frame, "svg").decode("utf-8")
-        svgs.append(svg)
-        path = folder / f"step_{k:0{width}d}.{'dot' if fmt == 'dot' else fmt}"
-        if fmt == "svg":
-            path.write_text(svg, encoding="utf-8")
+    paths = [folder / f"step_{k:0{width}d}.{fmt}" for k in range(1, len(frames) + 1)]
+    contents: list[str | bytes]
+    slideshow: str | None = None
+    if fmt == "dot":
+        contents = [frame.source for frame in frames]
+    else:
+        svgs = [_rendered(frame, "svg").decode("utf-8") for frame in frames]
+        contents = list(svgs) if fmt == "svg" else [_rendered(frame, fmt) for frame in frames]
+        captions = [step.formula_with_numbers for step in explain(output, digits=digits).steps]
+        slideshow = _slideshow(svgs, captions, output)
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, content in zip(paths, contents, strict=True):
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
         else:
-            save(frame, path, format=fmt)
-        written.append(path)
-    slideshow = folder / "steps.html"
-    explanation = explain(output, digits=digits)
-    captions = [step.formula_with_numbers for step in explanation.steps]
-    slideshow.write_text(_slideshow(svgs, captions, output), encoding="utf-8")
-    written.append(slideshow)
+            path.write_bytes(content)
+    written = list(paths)
+    if slideshow is not None:
+        written.append(folder / "steps.html")
+        written[-1].write_text(slideshow, encoding="utf-8")
     return written
 
 

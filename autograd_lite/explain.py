@@ -15,6 +15,7 @@ derivative of the output with respect to that product. The helpers here (``graph
 
 from __future__ import annotations
 
+import operator
 import re
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -46,6 +47,25 @@ _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 # --- numbers ------------------------------------------------------------------------------------
 
 
+def check_digits(digits: object, where: str) -> int:
+    """``digits`` if it is an integer of at least 1; else a ``TypeError`` or ``ValueError``.
+
+    ``where`` names the function in the message, e.g. ``"draw"``. A bool is not a number of
+    digits.
+    """
+    if isinstance(digits, bool):
+        raise TypeError(f"{where}: digits must be an integer ≥ 1, got {digits!r}")
+    try:
+        count = operator.index(digits)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(
+            f"{where}: digits must be an integer ≥ 1, got {type(digits).__name__} {digits!r}"
+        ) from None
+    if count < 1:
+        raise ValueError(f"{where}: digits must be an integer ≥ 1, got digits={count}")
+    return count
+
+
 def format_value(value: Value | None, digits: int = 6, max_entries: int = 6) -> str:
     """A number or array as the explanations and drawings show it.
 
@@ -62,6 +82,7 @@ def format_value(value: Value | None, digits: int = 6, max_entries: int = 6) -> 
     >>> format_value(np.zeros((100, 2)), digits=4)
     '(100, 2) array: mean 0, min 0, max 0'
     """
+    digits = check_digits(digits, "format_value")
     if value is None:
         return "none"
     if isinstance(value, float):
@@ -422,7 +443,7 @@ def explain(output: Node, digits: int = 6) -> Explanation:
     output : Node
         The node ``backward()`` was called on (the loss ``L`` or the cost ``J``).
     digits : int
-        Significant digits of the numbers in the text.
+        Significant digits of the numbers in the text, at least 1 (else ``ValueError``).
 
     Returns
     -------
@@ -442,6 +463,7 @@ def explain(output: Node, digits: int = 6) -> Explanation:
     """
     if not isinstance(output, Node):
         raise TypeError(f"explain() takes a node, got {type(output).__name__}")
+    digits = check_digits(digits, "explain")
     if output.grad is None:
         raise RuntimeError(
             f"explain() reads the gradients that backward() computed, but {output.describe()} "

@@ -68,7 +68,6 @@ def test_draw_steps_writes_one_picture_per_step_and_the_slideshow(tmp_path, caps
         (["draw", "--out", "g.jpg"], "cannot tell the format"),
         (["draw", "--out", "g.dot", "--highlight", "q"], "--highlight q: not a node"),
         (["draw", "--out", "g.dot", "--path", "q"], "--path q: not a node"),
-        (["explain", "--y", "2"], "must lie in [0, 1]"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(tmp_path, monkeypatch, capsys, arguments, message):
@@ -93,3 +92,71 @@ def test_draw_names_an_unknown_node_and_lists_the_graphs_nodes(tmp_path, capsys,
     err = capsys.readouterr().err
     assert f"{option} w3: not a node of the graph; use one of x1, x2, w1, w2, b, y, z, a, L" in err
     assert not (tmp_path / "g.svg").exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["quickstart", "--x1", "inf"], "argument --x1: must be a finite number, got 'inf'"),
+        (["quickstart", "--x1", "nan"], "argument --x1: must be a finite number, got 'nan'"),
+        (["quickstart", "--x2", "1e999"], "argument --x2: must be a finite number"),
+        (["explain", "--w1", "NaN"], "argument --w1: must be a finite number"),
+        (["explain", "--w2=-inf"], "argument --w2: must be a finite number"),
+        (["draw", "--out", "g.dot", "--b", "inf"], "argument --b: must be a finite number"),
+        (["draw", "--out", "g.dot", "--y", "nan"], "argument --y: must be a finite number"),
+        (["explain", "--y", "2"], "argument --y: the label must lie in [0, 1], got '2'"),
+        (["quickstart", "--y=-0.5"], "argument --y: the label must lie in [0, 1]"),
+        (["quickstart", "--b", "abc"], "argument --b: not a number: 'abc'"),
+    ],
+)
+def test_lecture_values_must_be_finite_and_the_label_in_0_1(
+    tmp_path, monkeypatch, capsys, arguments, message
+):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as caught:
+        main(arguments)
+    assert caught.value.code == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""
+    assert not (tmp_path / "g.dot").exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["explain", "--digits", "-3"], "argument --digits: must be ≥ 1, got '-3'"),
+        (["explain", "--digits", "0"], "argument --digits: must be ≥ 1, got '0'"),
+        (["draw", "--out", "g.dot", "--digits", "-1"], "argument --digits: must be ≥ 1"),
+        (["draw", "--out", "g.dot", "--digits", "2.5"], "argument --digits: not a whole number"),
+    ],
+)
+def test_digits_option_must_be_a_whole_number_at_least_1(
+    tmp_path, monkeypatch, capsys, arguments, message
+):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as caught:
+        main(arguments)
+    assert caught.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "g.dot").exists()
+
+
+def test_lecture_values_at_the_edges_are_accepted(capsys):
+    assert main(["quickstart", "--y", "0", "--x1=-1e300", "--w2", "-3"]) == 0
+    assert "nan" not in capsys.readouterr().out.lower()
+    assert main(["explain", "--y", "1", "--digits", "1"]) == 0
+
+
+def test_draw_steps_as_dot_needs_no_graphviz(tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    folder = tmp_path / "steps"
+    assert main(["draw", "--steps", str(folder), "--steps-format", "dot"]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == [f"step_{k:02d}.dot" for k in range(1, 12)]
+    assert capsys.readouterr().out == f"wrote 11 step pictures in {folder}\n"
+    assert "step 3 of 11: dz = da" in (folder / "step_03.dot").read_text(encoding="utf-8")
+    svg_folder = tmp_path / "svg-steps"
+    assert main(["draw", "--steps", str(svg_folder)]) == 2  # SVG does need Graphviz
+    assert "apt-get install graphviz" in capsys.readouterr().err
+    assert not svg_folder.exists()  # and the failure leaves no empty folder behind

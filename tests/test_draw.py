@@ -270,3 +270,65 @@ def test_draw_is_a_pure_function_of_the_graph():
     before = draw(g.L).source
     assert draw(g.L).source == before  # a pure function: the same text every time
     assert all(node.grad is None for node in graph_nodes(g.L))
+
+
+def test_save_steps_as_dot_writes_each_frames_source_without_graphviz(no_dot, tmp_path):
+    g = lecture_graph()
+    g.L.backward()
+    frames = draw_steps(g.L, derivatives=True, digits=3)
+    written = save_steps(g.L, tmp_path / "dots", format="dot", derivatives=True, digits=3)
+    assert [p.name for p in written] == [f"step_{k:02d}.dot" for k in range(1, 12)]
+    assert [p.read_text(encoding="utf-8") for p in written] == [f.source for f in frames]
+    assert not (tmp_path / "dots" / "steps.html").exists()  # the slideshow needs Graphviz
+
+
+def test_save_steps_creates_no_folder_when_it_cannot_write_the_pictures(no_dot, tmp_path):
+    g = lecture_graph()
+    g.L.backward()
+    for fmt in ("svg", "png", "pdf"):
+        with pytest.raises(GraphvizNotFoundError):
+            save_steps(g.L, tmp_path / fmt / "steps", format=fmt)
+        assert not (tmp_path / fmt).exists()
+    with pytest.raises(ValueError, match="save_steps: digits must be an integer ≥ 1, got digits=0"):
+        save_steps(g.L, tmp_path / "dots", format="dot", digits=0)
+    assert not (tmp_path / "dots").exists()
+
+
+@pytest.mark.parametrize("digits", [0, -1, -3])
+def test_digits_below_1_are_refused_by_name_and_value(digits):
+    g = lecture_graph()
+    g.L.backward()
+    expected = f"digits must be an integer ≥ 1, got digits={digits}"
+    for name, attempt in (
+        ("draw", lambda: draw(g.L, digits=digits)),
+        ("draw_steps", lambda: draw_steps(g.L, digits=digits)),
+        ("draw", lambda: ag.draw(g.w1 * g.x1, digits=digits)),
+    ):
+        with pytest.raises(ValueError, match=re.escape(f"{name}: {expected}")):
+            attempt()
+
+
+@pytest.mark.parametrize("digits", [2.5, "4", True, None])
+def test_digits_that_are_not_integers_are_refused_by_type(digits):
+    g = lecture_graph()
+    g.L.backward()
+    with pytest.raises(TypeError, match="draw: digits must be an integer ≥ 1"):
+        draw(g.L, digits=digits)
+
+
+def test_digits_accepts_any_integer_type_from_1():
+    g = lecture_graph()
+    g.L.backward()
+    assert draw(g.L, digits=np.int64(3)).source == draw(g.L, digits=3).source
+    assert "dz = -0.5" in draw(g.L, digits=1).source
+
+
+def test_draw_refuses_gradients_from_two_backward_passes():
+    g = lecture_graph()
+    g.L.backward()
+    g.z.backward()  # the nodes left of z now hold dz/d…, a and L still dL/d…
+    with pytest.raises(RuntimeError, match=r"^draw: the gradients here come from different"):
+        draw(g.L)
+    assert "dz" not in draw(g.L, gradients=False).source  # the forward picture is still fine
+    g.L.backward()
+    assert "dw1 = -0.475" in draw(g.L).source

@@ -249,3 +249,22 @@ def test_unnamed_nodes_are_called_by_their_expression_or_their_op():
     t = (w1 * (x1 + w2)).named("t")
     assert node_labels(t)[id(t.inputs[1])] == "x1 + w2"
     assert node_labels(t)[id(t)] == "t"
+
+
+@pytest.mark.parametrize("digits", [0, -1, -3])
+def test_explain_refuses_digits_below_1_by_name_and_value(digits):
+    g = lecture_graph()
+    g.L.backward()
+    message = f"explain: digits must be an integer ≥ 1, got digits={digits}"
+    with pytest.raises(ValueError, match=message):
+        explain(g.L, digits=digits)
+    with pytest.raises(ValueError, match="format_value: digits must be an integer ≥ 1"):
+        format_value(0.5, digits=digits)
+
+
+def test_explain_refuses_digits_that_are_not_integers():
+    g = lecture_graph()
+    g.L.backward()
+    with pytest.raises(TypeError, match=r"explain: digits must be an integer ≥ 1, got float 2\.5"):
+        explain(g.L, digits=2.5)
+    assert str(explain(g.L, digits=np.int64(3))) == str(explain(g.L, digits=3))
