@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import math
 import os
 import pathlib
 import time
@@ -170,10 +171,7 @@ def add_command(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo with parsed arguments; returns the exit status (0)."""
-    for option, value in (("--iterations", args.iterations), ("--loop-iterations",
-                                                              args.loop_iterations)):
-        if value < 1:
-            raise ValueError(f"{option} must be at least 1, got {value}")
+    _check_options(args)  # before anything is read, printed or trained
     out = _checked_out(args.out)
 
     if args.csv is None:
@@ -231,6 +229,23 @@ def run(args: argparse.Namespace) -> int:
     for path, what in files:
         print(f"  {path.name:<16} {what}")
     return 0
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse bad option values up front, naming the option."""
+    for option, value in (("--iterations", args.iterations), ("--loop-iterations",
+                                                              args.loop_iterations)):
+        if value < 1:
+            raise ValueError(f"{option} must be at least 1, got {value}")
+    if not math.isfinite(args.learning_rate) or args.learning_rate < 0:
+        raise ValueError(f"--learning-rate must be a finite number >= 0, got {args.learning_rate}")
+    if not 0.0 <= args.test_fraction < 1.0:  # also refuses nan
+        raise ValueError(
+            f"--test-fraction must be in [0, 1), got {args.test_fraction}; it is the share of "
+            "each class held out for testing"
+        )
+    if args.seed < 0:
+        raise ValueError(f"--seed must be an integer >= 0, got {args.seed}")
 
 
 def _fit(data: Prepared, method: str, steps: int, alpha: float) -> tuple[LogisticRegression, float]:
@@ -318,16 +333,19 @@ def _checked_out(out: pathlib.Path | None) -> pathlib.Path:
 def _write_graph(
     out: pathlib.Path, model: LogisticRegression, data: Prepared
 ) -> list[tuple[pathlib.Path, str]]:
-    X, y = (data.X_test, data.y_test) if len(data.y_test) else (data.X_train, data.y_train)
+    if len(data.y_test):
+        X, y, example = data.X_test, data.y_test, "one test example"
+    else:  # --test-fraction 0: no test set, so the example comes from the training set
+        X, y, example = data.X_train, data.y_train, "one training example"
     L = model.example_graph(X[0], y[0])
     L.backward()
-    what = f"the trained model's graph for one test example, values and gradients (y = {y[0]})"
+    what = f"the trained model's graph for {example}, values and gradients (y = {y[0]})"
     import graphviz
 
     from autograd_lite.draw import draw
 
     try:
-        graph = draw(L, title=f"one test example (y = {y[0]}) through the trained model")
+        graph = draw(L, title=f"{example} (y = {y[0]}) through the trained model")
     except ValueError as error:  # too many features for a readable picture
         print(f"note: no graph picture: {error}")
         return []

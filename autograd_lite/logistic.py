@@ -39,6 +39,7 @@ import pathlib
 import sys
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,8 @@ __all__ = ["GradientStep", "LogisticRegression", "NotFittedError", "cost", "exam
 _METHODS = ("vectorized", "loop")
 _FORMAT = "autograd_lite.LogisticRegression/1"
 _SAVED_KEYS = ("format", "params", "coef", "intercept", "classes", "loss_curve")
+# What reading a member of a damaged .npz raises (a bad CRC, a cut-off or garbled header).
+_DAMAGED = (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError)
 _PROGRESS_AFTER = 3.0  # seconds of training before progress lines appear on stderr
 _PROGRESS_EVERY = 5.0
 
@@ -491,7 +494,9 @@ class LogisticRegression:
     def save(self, path: str | os.PathLike[str]) -> pathlib.Path:
         """Write the fitted model to an ``.npz`` file (numpy arrays and JSON text, no pickle).
 
-        numpy adds ``.npz`` to a name without it; the path written is returned.
+        ``.npz`` (in any case) is added to a name without it; the path written is returned.
+        Labels held in an object array are saved when they are all numbers, all bools or all
+        strings. Raises ``IsADirectoryError`` if ``path`` is an existing folder.
 
         Examples
         --------
@@ -503,25 +508,31 @@ class LogisticRegression:
         """
         w, b = self._parameters()
         classes = np.asarray(self.classes_)
-        if classes.dtype.kind == "O" and all(isinstance(c, str) for c in classes.tolist()):
-            classes = classes.astype(str)
+        if classes.dtype.kind == "O" and _one_plain_kind(classes.tolist()):
+            classes = np.asarray(classes.tolist())  # e.g. labels from an object-dtype y
         if classes.dtype.kind not in "biufU":
             raise ValueError(
                 f"cannot save classes_ of dtype {classes.dtype} without pickle; use numbers, "
                 "bools or strings as labels"
             )
         path = pathlib.Path(path)
-        if path.suffix != ".npz":
+        if path.is_dir():
+            raise IsADirectoryError(
+                f"{path} is a folder; give the model a file name, e.g. {path / 'model.npz'}"
+            )
+        if path.suffix.lower() != ".npz":
             path = path.with_name(path.name + ".npz")
-        np.savez(
-            path,
-            format=np.array(_FORMAT),
-            params=np.array(json.dumps(self.get_params())),
-            coef=w.reshape(1, -1),
-            intercept=np.array([b]),
-            classes=classes,
-            loss_curve=np.asarray(self.loss_curve_, dtype=np.float64),
-        )
+        # An open file, so numpy does not add ".npz" to a name that ends in ".NPZ".
+        with open(path, "wb") as file:
+            np.savez(
+                file,
+                format=np.array(_FORMAT),
+                params=np.array(json.dumps(self.get_params())),
+                coef=w.reshape(1, -1),
+                intercept=np.array([b]),
+                classes=classes,
+                loss_curve=np.asarray(self.loss_curve_, dtype=np.float64),
+            )
         return path
 
     @classmethod
@@ -534,8 +545,15 @@ class LogisticRegression:
         where = os.fspath(path)
         try:
             archive = np.load(path, allow_pickle=False)
-        except (ValueError, EOFError, zipfile.BadZipFile) as error:
-            raise ValueError(f"{where}: not a saved LogisticRegression (.npz): {error}") from None
+        except ValueError:  # neither a zip archive nor a .npy array: numpy takes it for a pickle
+            raise ValueError(
+                f"{where}: not a saved LogisticRegression model (.npz) file; load reads only "
+                "the files that LogisticRegression.save writes"
+            ) from None
+        except (EOFError, zipfile.BadZipFile, NotImplementedError) as error:
+            raise ValueError(
+                f"{where}: not a saved LogisticRegression (.npz), or a damaged one: {error}"
+            ) from None
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise ValueError(f"{where}: a single .npy array, not a saved LogisticRegression")
         with archive:
@@ -551,11 +569,15 @@ class LogisticRegression:
             for key in _SAVED_KEYS:
                 try:
                     data[key] = archive[key]
-                except ValueError:
-                    raise ValueError(
-                        f"{where}: the array {key!r} holds Python objects, which are only "
-                        "loaded with pickle; refusing to load it"
-                    ) from None
+                except ValueError as error:
+                    if "pickle" in str(error):
+                        raise ValueError(
+                            f"{where}: the array {key!r} holds Python objects, which are only "
+                            "loaded with pickle; refusing to load it"
+                        ) from None
+                    raise _damaged(where, key, error) from None
+                except _DAMAGED as error:
+                    raise _damaged(where, key, error) from None
         return cls._from_arrays(data, where)
 
     @classmethod
@@ -598,6 +620,11 @@ class LogisticRegression:
             raise ValueError(f"{where}: 'classes' holds NaN or inf: {classes}")
         if classes[0] == classes[1]:
             raise ValueError(f"{where}: 'classes' must be two different labels: {classes}")
+        if not classes[0] < classes[1]:  # classes_[1] is the positive class: order matters
+            raise ValueError(
+                f"{where}: 'classes' must be sorted (classes[0] < classes[1]), got "
+                f"{classes.tolist()}; reversed labels would swap every prediction"
+            )
 
         model = cls(**params)
         model.coef_ = np.array(coef, dtype=np.float64)
@@ -618,6 +645,24 @@ def _same(a: Any, b: Any) -> bool:
 
 def _what(value: np.ndarray) -> str:
     return f"an array of shape {value.shape} and dtype {value.dtype}"
+
+
+def _damaged(where: str, key: str, error: BaseException) -> ValueError:
+    return ValueError(
+        f"{where}: the saved model is damaged; its array {key!r} cannot be read ({error})"
+    )
+
+
+def _one_plain_kind(values: list[Any]) -> bool:
+    """All bools, all real numbers (not bools) or all strings: what ``np.asarray`` keeps exact."""
+    kinds = {
+        "bool" if isinstance(v, (bool, np.bool_))
+        else "str" if isinstance(v, str)
+        else "number" if isinstance(v, numbers.Real)
+        else "other"
+        for v in values
+    }
+    return len(kinds) == 1 and "other" not in kinds
 
 
 def _checked_params(params: dict[str, Any]) -> tuple[float, int, str, float | None, int]:

@@ -125,12 +125,53 @@ def test_a_bad_csv_is_an_error_naming_the_line_and_column(tmp_path, text, messag
         (["--target", "y"], "--target names a column of --csv"),
         (["--iterations", "0"], "--iterations must be at least 1"),
         (["--loop-iterations", "0"], "--loop-iterations must be at least 1"),
-        (["--learning-rate", "-1"], "learning_rate must be a finite number >= 0"),
+        (["--learning-rate", "-1"], "--learning-rate must be a finite number >= 0"),
     ],
 )
 def test_bad_options_are_clear_errors(tmp_path, argv, message):
     with pytest.raises(ValueError, match=message):
         run_demo("--out", str(tmp_path / "o"), *argv)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--seed", "-1"], r"--seed must be an integer >= 0, got -1"),
+        (["--learning-rate", "-1"], r"--learning-rate must be a finite number >= 0, got -1"),
+        (["--learning-rate", "nan"], r"--learning-rate must be a finite number >= 0, got nan"),
+        (["--learning-rate", "inf"], r"--learning-rate must be a finite number >= 0, got inf"),
+        (["--iterations", "0"], r"--iterations must be at least 1, got 0"),
+        (["--loop-iterations", "-2"], r"--loop-iterations must be at least 1, got -2"),
+        (["--test-fraction", "1"], r"--test-fraction must be in \[0, 1\), got 1"),
+        (["--test-fraction", "-0.1"], r"--test-fraction must be in \[0, 1\), got -0.1"),
+        (["--test-fraction", "nan"], r"--test-fraction must be in \[0, 1\), got nan"),
+    ],
+)
+def test_options_are_checked_before_any_data_is_read_or_printed(tmp_path, capsys, argv, message):
+    missing = tmp_path / "no_such.csv"  # reading it would fail differently
+    with pytest.raises(ValueError, match=message):
+        run_demo("--csv", str(missing), "--target", "y", "--out", str(tmp_path / "o"), *argv)
+    assert capsys.readouterr().out == ""
+    assert not (tmp_path / "o").exists()
+
+
+def test_without_a_test_set_the_graph_is_captioned_as_a_training_example(tmp_path, capsys):
+    out = tmp_path / "out"
+    run_demo("--out", str(out), "--test-fraction", "0", *FAST)
+    printed = capsys.readouterr().out
+    assert "569 to train, 0 to test" in printed
+    graph = out / "graph.svg" if (out / "graph.svg").exists() else out / "graph.dot"
+    for text in (printed, graph.read_text(encoding="utf-8")):
+        assert "one training example" in text
+        assert "test example" not in text
+
+
+def test_with_a_test_set_the_graph_is_captioned_as_a_test_example(tmp_path, capsys):
+    out = tmp_path / "out"
+    run_demo("--out", str(out), *FAST)
+    graph = out / "graph.svg" if (out / "graph.svg").exists() else out / "graph.dot"
+    for text in (capsys.readouterr().out, graph.read_text(encoding="utf-8")):
+        assert "one test example" in text and "training example" not in text
 
 
 def test_the_shipped_data_is_the_wisconsin_breast_cancer_set():
@@ -160,6 +201,23 @@ def test_read_csv_reads_numbers_and_whole_number_labels_as_int(tmp_path):
     assert names == ["f1", "f2"]
     np.testing.assert_array_equal(X, [[1.5, -2.0], [0.0, 300.0]])
     assert y.dtype.kind == "i" and y.tolist() == [1, 0]
+
+
+def test_read_csv_ignores_a_utf8_byte_order_mark_as_excel_writes_it(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("label,x\r\nyes,1\r\nno,2\r\n".encode("utf-8-sig"))
+    X, y, names = read_csv(path, "label")
+    assert names == ["x"] and y.tolist() == ["yes", "no"] and X.tolist() == [[1.0], [2.0]]
+
+
+@pytest.mark.parametrize("where", ["header", "data"])
+def test_a_csv_that_is_not_utf8_is_a_value_error_naming_the_file(tmp_path, where):
+    path = tmp_path / "latin1.csv"
+    text = "caf\u00e9,y\n1,0\n" if where == "header" else "x,y\n" + "1,0\n" * 3000 + "1,caf\u00e9\n"
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin1\.csv: not UTF-8 text") as caught:
+        read_csv(path, "y")
+    assert not isinstance(caught.value, UnicodeDecodeError)
 
 
 def test_the_stratified_split_keeps_class_shares_and_is_reproducible():

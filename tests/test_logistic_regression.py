@@ -412,3 +412,78 @@ def test_loading_a_file_that_is_not_a_model_is_a_clear_error(tmp_path):
     np.save(single, np.zeros(3))
     with pytest.raises(ValueError, match=r"single .npy array"):
         LogisticRegression.load(single)
+
+
+def test_a_file_whose_classes_are_not_sorted_is_refused_not_flipped(tmp_path):
+    # classes_ is sorted; a reversed pair would silently swap every prediction.
+    arrays_ = _saved_arrays(tmp_path)
+    arrays_["classes"] = np.array([1, 0])
+    path = tmp_path / "reversed.npz"
+    np.savez(path, **arrays_)
+    with pytest.raises(ValueError, match=r"'classes' must be sorted"):
+        LogisticRegression.load(path)
+
+
+def test_a_corrupted_member_is_a_value_error_naming_the_file(tmp_path):
+    model = LogisticRegression(max_iter=3).fit(*small_data())
+    path = model.save(tmp_path / "model.npz")
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF  # one flipped byte inside the archive's stored data
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match=r"model\.npz: .*damaged") as caught:
+        LogisticRegression.load(path)
+    assert "pickle" not in str(caught.value) and "objects" not in str(caught.value)
+
+
+def test_a_text_file_is_reported_as_not_a_model_file_in_our_words(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello")
+    message = r"notes\.txt: not a saved LogisticRegression model \(\.npz\) file"
+    with pytest.raises(ValueError, match=message) as caught:
+        LogisticRegression.load(path)
+    assert "pickle" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([0, 0, 1, 1], dtype=object),
+        np.array([False, False, True, True], dtype=object),
+        np.array([-0.5, -0.5, 2.5, 2.5], dtype=object),
+        np.array(["no", "no", "yes", "yes"], dtype=object),
+    ],
+)
+def test_numbers_bools_and_strings_in_an_object_array_save_and_round_trip(tmp_path, labels):
+    X = np.array([[0.0], [0.5], [2.0], [3.0]])
+    model = LogisticRegression(learning_rate=0.5, max_iter=20).fit(X, labels)
+    assert model.classes_.dtype.kind == "O"
+    loaded = LogisticRegression.load(model.save(tmp_path / "model"))
+    assert loaded.classes_.tolist() == model.classes_.tolist()
+    assert [type(c) for c in loaded.classes_.tolist()] == [type(c) for c in labels[[0, 2]].tolist()]
+    assert loaded.predict(X).tolist() == model.predict(X).tolist()
+
+
+def test_object_labels_of_other_kinds_are_still_refused_at_save(tmp_path):
+    model = LogisticRegression(max_iter=2).fit([[0.0], [1.0]], [0, 1])
+    model.classes_ = np.array([None, (1, 2)], dtype=object)
+    with pytest.raises(ValueError, match=r"cannot save classes_ of dtype object"):
+        model.save(tmp_path / "model")
+    assert not list(tmp_path.iterdir())
+
+
+def test_saving_to_an_existing_folder_is_an_error_not_a_sibling_file(tmp_path):
+    model = LogisticRegression(max_iter=2).fit([[0.0], [1.0]], [0, 1])
+    folder = tmp_path / "models"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match=r"models is a folder"):
+        model.save(folder)
+    assert [p.name for p in tmp_path.iterdir()] == ["models"] and not list(folder.iterdir())
+
+
+@pytest.mark.parametrize("name", ["model.NPZ", "model.Npz", "model.npz"])
+def test_the_npz_suffix_is_recognised_in_any_case(tmp_path, name):
+    model = LogisticRegression(max_iter=2).fit([[0.0], [1.0]], [0, 1])
+    path = model.save(tmp_path / name)
+    assert path == tmp_path / name
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    assert LogisticRegression.load(path).classes_.tolist() == [0, 1]

@@ -80,6 +80,7 @@ def read_csv(
         No header, a missing or repeated column name, a row with the wrong number of cells,
         a cell that is not a finite number, or no examples: the message names the line and
         the column.
+        A file that is not UTF-8 text (a byte-order mark at the start is fine).
 
     Examples
     --------
@@ -90,8 +91,17 @@ def read_csv(
     >>> X.tolist(), y.tolist(), names
     ([[1.0, 2.0], [3.0, 4.0]], ['yes', 'no'], ['x1', 'x2'])
     """
-    with open(path, newline="", encoding="utf-8") as file:
-        return _parse_csv(file, target, os.fspath(path))
+    where = os.fspath(path)
+    try:
+        # utf-8-sig: a byte-order mark at the start (as Excel writes) is not part of a name.
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            return _parse_csv(file, target, where)
+    except UnicodeDecodeError as error:
+        byte = error.object[error.start : error.start + 1].hex()
+        raise ValueError(
+            f"{where}: not UTF-8 text (byte 0x{byte} cannot be decoded); save the CSV as "
+            "UTF-8, e.g. \"CSV UTF-8\" in Excel"
+        ) from None
 
 
 def _parse_csv(
