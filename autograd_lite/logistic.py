@@ -515,6 +515,12 @@ class LogisticRegression:
                 f"cannot save classes_ of dtype {classes.dtype} without pickle; use numbers, "
                 "bools or strings as labels"
             )
+        if classes.shape != (2,) or not classes[0] < classes[1]:
+            # load refuses such a file: classes_[1] is the positive class, so order matters
+            raise ValueError(
+                f"cannot save classes_ = {classes.tolist()}: it must be two labels, sorted, "
+                "as fit sets it"
+            )
         path = pathlib.Path(path)
         if path.is_dir():
             raise IsADirectoryError(

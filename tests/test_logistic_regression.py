@@ -487,3 +487,12 @@ def test_the_npz_suffix_is_recognised_in_any_case(tmp_path, name):
     assert path == tmp_path / name
     assert [p.name for p in tmp_path.iterdir()] == [name]
     assert LogisticRegression.load(path).classes_.tolist() == [0, 1]
+
+
+def test_save_refuses_classes_set_by_hand_out_of_order(tmp_path):
+    model = LogisticRegression(max_iter=2).fit(*small_data())
+    model.classes_ = model.classes_[::-1]  # would swap every prediction once loaded
+    refused = r"cannot save classes_ = \[1, 0\]: it must be two labels, sorted"
+    with pytest.raises(ValueError, match=refused):
+        model.save(tmp_path / "m.npz")
+    assert not (tmp_path / "m.npz").exists()
