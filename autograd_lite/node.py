@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar, TypeAlias
 
 import numpy as np
@@ -196,24 +197,34 @@ def require_one_backward_pass(nodes: Iterable[Node], reader: str) -> None:
     ``w`` used by two losses holds ``dL2/dw`` after ``L2.backward()``; read next to ``dL1``'s other
     gradients, it would look like part of ``L1``'s. ``reader`` names who asks, for the message.
     """
-    source: Node | None = None
     first: Node | None = None
     for node in nodes:
-        if node.grad is None or node.grad_source is None:
+        if node.grad is None or node.grad_pass is None:
             continue
-        if source is None:
-            source, first = node.grad_source, node
-        elif node.grad_source is not source:
+        if first is None:
+            first = node
+        elif node.grad_pass is not first.grad_pass:
             raise RuntimeError(
                 f"{reader}: the gradients here come from different backward passes: "
-                f"{_described(first)}'s from {_described(source)}.backward(), "
-                f"{_described(node)}'s from {_described(node.grad_source)}.backward(); call "
+                f"{_label(first)}'s from {first.grad_pass.output}.backward(), "
+                f"{_label(node)}'s from {node.grad_pass.output}.backward(); call "
                 f"backward() again on the output whose gradients you want, then read them"
             )
 
 
-def _described(node: Node | None) -> str:
-    return "?" if node is None else (node.name or type(node).__name__)
+def _label(node: Node) -> str:
+    return node.name or type(node).__name__
+
+
+@dataclass(frozen=True, eq=False)
+class BackwardPass:
+    """One call of ``backward()``: ``output`` names the node it ran from.
+
+    Each node a pass visits holds it as ``grad_pass``; two nodes hold the same one exactly when
+    their gradients belong together.
+    """
+
+    output: str
 
 
 def fitted_gradient(sender: Node, target: Node, g: Any) -> Value:
@@ -276,9 +287,9 @@ class Node:
         After ``backward()`` on some output ``L``: ``dL/d(this node)``, in the shape of
         ``value`` (the lecture's ``dz`` is ``z.grad``). ``None`` before backward, and for
         nodes that no gradient reaches (constants).
-    grad_source : Node or None
-        The node whose ``backward()`` last set ``grad`` (``L`` above), so gradients from two
-        different backward passes are never read as one.
+    grad_pass : BackwardPass or None
+        The ``backward()`` call that last set ``grad`` (it names ``L`` above), so gradients
+        from two different backward passes are never read as one.
     name : str or None
         What drawings, explanations and ``gradients()`` call the node; settable.
     inputs : tuple of Node
@@ -287,7 +298,7 @@ class Node:
         Whether any ``Variable`` feeds this node, i.e. whether backward computes its gradient.
     """
 
-    __slots__ = ("value", "grad", "grad_source", "name", "inputs", "requires_grad")
+    __slots__ = ("value", "grad", "grad_pass", "name", "inputs", "requires_grad")
 
     # numpy defers to our reflected operators, so ``X @ w`` and ``X * w`` build nodes.
     __array_ufunc__ = None
@@ -313,7 +324,7 @@ class Node:
         self.inputs = inputs
         self.name = _checked_name(name)
         self.grad: Value | None = None
-        self.grad_source: Node | None = None
+        self.grad_pass: BackwardPass | None = None
         self.requires_grad = False
         for x in inputs:
             if x.requires_grad:
@@ -368,15 +379,18 @@ class Node:
         Each call computes the gradients afresh: it first clears the ``.grad`` of every node
         it will visit, so calling it twice gives the same numbers (it never doubles them). To
         add up the gradients of two losses, backpropagate their sum. Every node it visits
-        records this node as its ``grad_source``; ``gradients()`` and drawing refuse a graph
+        records this call as its ``grad_pass``; ``gradients()`` and drawing refuse a graph
         whose gradients come from different backward passes (a ``Variable`` shared by two
         losses holds the gradient of whichever ran last).
         """
         seed = self._seed(grad)
         order = topological_order(self)
+        # A token, not self: a reference from every node back to the output would make each
+        # graph a cycle that outlives its step until the garbage collector runs.
+        this_pass = BackwardPass(self.name or type(self).__name__)
         for node in order:
             node.grad = None
-            node.grad_source = self
+            node.grad_pass = this_pass
         self.grad = seed
         held: dict[int, Value] = {}  # gradients recorded but not passed on (see send_gradients)
         check = _Settings.detect_anomaly
@@ -620,7 +634,7 @@ class Variable(Node):
         self.inputs = ()
         self.name = _checked_name(name)
         self.grad = None
-        self.grad_source = None
+        self.grad_pass = None
         self.requires_grad = True
 
 
@@ -639,7 +653,7 @@ class Constant(Node):
         self.inputs = ()
         self.name = _checked_name(name)
         self.grad = None
-        self.grad_source = None
+        self.grad_pass = None
         self.requires_grad = False
 
 
