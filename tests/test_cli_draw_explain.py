@@ -113,11 +113,7 @@ def test_lecture_values_must_be_finite_and_the_label_in_0_1(
     tmp_path, monkeypatch, capsys, arguments, message
 ):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as caught:
-        main(arguments)
-    assert caught.value.code == 2
-    captured = capsys.readouterr()
-    assert message in captured.err and captured.out == ""
+    assert message in _refused_by_argparse(arguments, capsys)
     assert not (tmp_path / "g.dot").exists()
 
 
@@ -134,10 +130,7 @@ def test_digits_option_must_be_a_whole_number_at_least_1(
     tmp_path, monkeypatch, capsys, arguments, message
 ):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as caught:
-        main(arguments)
-    assert caught.value.code == 2
-    assert message in capsys.readouterr().err
+    assert message in _refused_by_argparse(arguments, capsys)
     assert not (tmp_path / "g.dot").exists()
 
 
@@ -160,3 +153,13 @@ def test_draw_steps_as_dot_needs_no_graphviz(tmp_path, monkeypatch, capsys):
     assert main(["draw", "--steps", str(svg_folder)]) == 2  # SVG does need Graphviz
     assert "apt-get install graphviz" in capsys.readouterr().err
     assert not svg_folder.exists()  # and the failure leaves no empty folder behind
+
+
+def _refused_by_argparse(arguments, capsys) -> str:
+    """Run the CLI expecting argparse to refuse: exit status 2, nothing on stdout; return stderr."""
+    with pytest.raises(SystemExit) as caught:
+        main(arguments)
+    assert caught.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err
