@@ -387,7 +387,7 @@ class Node:
         order = topological_order(self)
         # A token, not self: a reference from every node back to the output would make each
         # graph a cycle that outlives its step until the garbage collector runs.
-        this_pass = BackwardPass(self.name or type(self).__name__)
+        this_pass = BackwardPass(_label(self))
         for node in order:
             node.grad = None
             node.grad_pass = this_pass
