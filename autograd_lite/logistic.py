@@ -31,15 +31,10 @@ Examples
 
 from __future__ import annotations
 
-import json
-import math
-import numbers
 import os
 import pathlib
 import sys
 import time
-import zipfile
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,16 +43,19 @@ import numpy as np
 
 from autograd_lite.node import Constant, Node, Variable
 from autograd_lite.ops import LogLoss, Mean, log_loss, mean, sigmoid
+from autograd_lite.persistence import load_model, save_model
+from autograd_lite.validation import (
+    PARAM_NAMES,
+    check_finite,
+    checked_params,
+    checked_start,
+    checked_X,
+    checked_y,
+    same,
+    two_classes,
+)
 
 __all__ = ["GradientStep", "LogisticRegression", "NotFittedError", "cost", "example_loss"]
-
-_METHODS = ("vectorized", "loop")
-_FORMAT = "autograd_lite.LogisticRegression/1"
-_SAVED_KEYS = ("format", "params", "coef", "intercept", "classes", "loss_curve")
-# What reading a member of a damaged .npz raises (a bad CRC, a cut-off or garbled header).
-_DAMAGED = (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError)
-_PROGRESS_AFTER = 3.0  # seconds of training before progress lines appear on stderr
-_PROGRESS_EVERY = 5.0
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -184,6 +182,41 @@ class _Loop:
         return J / m, np.array(dw) / m, db / m
 
 
+class _Progress:
+    """What ``fit`` prints while it trains, so the training loop shows only the lecture's steps.
+
+    ``verbose = k`` prints the cost every k iterations on stdout, as the course's notebooks do.
+    Apart from that, training that has run for more than a few seconds reports how far it has
+    come on stderr, so that a long ``fit`` (``method="loop"`` on real data) does not look hung.
+    """
+
+    AFTER = 3.0  # seconds of training before the first progress line
+    EVERY = 5.0  # seconds between progress lines
+
+    def __init__(self, method: str, max_iter: int, verbose: int) -> None:
+        self.method = method
+        self.max_iter = max_iter
+        self.verbose = verbose
+        self.start = time.perf_counter()
+        self.next = self.start + self.AFTER
+
+    def cost(self, i: int, J: float) -> None:
+        if self.verbose and i % self.verbose == 0:
+            print(f"Cost after iteration {i}: {J:.6f}", flush=True)
+
+    def tick(self, i: int, J: float) -> None:
+        now = time.perf_counter()
+        if now >= self.next and i + 1 < self.max_iter:
+            self.next = now + self.EVERY
+            left = (now - self.start) / (i + 1) * (self.max_iter - i - 1)
+            print(
+                f"LogisticRegression(method={self.method!r}): iteration {i + 1}/{self.max_iter}, "
+                f"J = {J:.6f}, {now - self.start:.0f} s so far, about {left:.0f} s left",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
 # --- the estimator ----------------------------------------------------------------------------
 
 
@@ -257,7 +290,7 @@ class LogisticRegression:
 
     # --- parameters, as scikit-learn expects them ---------------------------------------------
 
-    _PARAM_NAMES = ("learning_rate", "max_iter", "method", "tol", "verbose")
+    _PARAM_NAMES = PARAM_NAMES
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The constructor's parameters by name (``deep`` is accepted for scikit-learn).
@@ -292,7 +325,7 @@ class LogisticRegression:
         changed = [
             f"{name}={value!r}"
             for name, value in self.get_params().items()
-            if not _same(value, defaults[name])
+            if not same(value, defaults[name])
         ]
         return f"LogisticRegression({', '.join(changed)})"
 
@@ -343,53 +376,41 @@ class LogisticRegression:
         LogisticRegression
             ``self``, fitted.
         """
-        learning_rate, max_iter, method, tol, verbose = _checked_params(self.get_params())
-        X = _checked_X(X)
+        learning_rate, max_iter, method, tol, verbose = checked_params(self.get_params())
+        X = checked_X(X)
         m, n = X.shape
-        labels = _checked_y(y, m)
-        classes = _two_classes(labels)
+        labels = checked_y(y, m)
+        classes = two_classes(labels)
         y01 = (labels == classes[1]).astype(np.float64)
         w = (
             np.zeros(n)
             if coef_init is None
-            else _checked_start(coef_init, "coef_init", ((n,), (1, n))).reshape(n)
+            else checked_start(coef_init, "coef_init", ((n,), (1, n))).reshape(n)
         )
         b = (
             0.0
             if intercept_init is None
-            else float(_checked_start(intercept_init, "intercept_init", ((), (1,))).reshape(()))
+            else float(checked_start(intercept_init, "intercept_init", ((), (1,))).reshape(()))
         )
 
         graph = _Vectorized(X, y01) if method == "vectorized" else _Loop(X, y01)
+        progress = _Progress(method, max_iter, verbose)
         curve: list[float] = []
-        start = time.perf_counter()
-        next_progress = start + _PROGRESS_AFTER
         for i in range(max_iter):
-            # Overflow only happens when the descent diverges, which is reported right after.
+            # Overflow only happens when the descent diverges, which check_finite reports.
             with np.errstate(over="ignore", invalid="ignore"):
-                J, dw, db = graph.gradients(w, b)
-            _check_finite(i, "the cost and gradients", J, dw, db, learning_rate)
+                J, dw, db = graph.gradients(w, b)  # the lecture's forward and backward pass
+            check_finite(i, "the cost and gradients", J, dw, db, learning_rate)
             curve.append(J)
             if callback is not None:
                 callback(GradientStep(i, J, np.array(dw), db, w.copy(), b))
-            if verbose and i % verbose == 0:
-                print(f"Cost after iteration {i}: {J:.6f}", flush=True)
+            progress.cost(i, J)
             with np.errstate(over="ignore", invalid="ignore"):
-                w = w - learning_rate * dw
-                b = b - learning_rate * db
-            _check_finite(i, "the updated w and b", J, w, b, learning_rate)
+                w, b = w - learning_rate * dw, b - learning_rate * db  # w := w − α·dw, …
+            check_finite(i, "the updated w and b", J, w, b, learning_rate)
             if tol is not None and i > 0 and curve[-2] - J < tol:
                 break
-            now = time.perf_counter()
-            if now >= next_progress and i + 1 < max_iter:
-                next_progress = now + _PROGRESS_EVERY
-                left = (now - start) / (i + 1) * (max_iter - i - 1)
-                print(
-                    f"LogisticRegression(method={method!r}): iteration {i + 1}/{max_iter}, "
-                    f"J = {J:.6f}, {now - start:.0f} s so far, about {left:.0f} s left",
-                    file=sys.stderr,
-                    flush=True,
-                )
+            progress.tick(i, J)
 
         self.coef_ = w.reshape(1, n)
         self.intercept_ = np.array([b])
@@ -404,7 +425,7 @@ class LogisticRegression:
     def decision_function(self, X: Any) -> np.ndarray:
         """``z = X·w + b`` for each example (shape (m,)): positive means ``classes_[1]``."""
         w, b = self._parameters()
-        X = _checked_X(X)
+        X = checked_X(X)
         if X.shape[1] != w.shape[0]:
             raise ValueError(
                 f"X has {X.shape[1]} features, but this LogisticRegression was fitted with "
@@ -429,14 +450,14 @@ class LogisticRegression:
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """The accuracy on ``(X, y)``: the fraction of examples predicted right."""
         predicted = self.predict(X)
-        labels = _checked_y(y, len(predicted))
+        labels = checked_y(y, len(predicted))
         return float(np.average(predicted == labels, weights=sample_weight))
 
     def cost(self, X: Any, y: Any) -> float:
         """The cost ``J`` (mean log-loss) of the current parameters on ``(X, y)``."""
         w, b = self._parameters()
-        X = _checked_X(X)
-        labels = _checked_y(y, X.shape[0])
+        X = checked_X(X)
+        labels = checked_y(y, X.shape[0])
         unknown = ~np.isin(labels, self.classes_)
         if unknown.any():
             raise ValueError(
@@ -463,10 +484,10 @@ class LogisticRegression:
         """
         w, b = self._parameters()
         x = np.asarray(x, dtype=np.float64).reshape(-1)
-        _checked_X(x.reshape(1, -1))
+        checked_X(x.reshape(1, -1))
         if x.shape[0] != w.shape[0]:
             raise ValueError(f"x has {x.shape[0]} features, but the model has {w.shape[0]}")
-        label = _checked_y([y], 1)[0]
+        label = checked_y([y], 1)[0]
         if label not in self.classes_:
             raise ValueError(f"y = {y!r} is not one of classes_ = {self.classes_.tolist()}")
         y01 = float(label == self.classes_[1])
@@ -506,40 +527,7 @@ class LogisticRegression:
         >>> path.name, LogisticRegression.load(path).classes_.tolist()
         ('model.npz', ['cat', 'dog'])
         """
-        w, b = self._parameters()
-        classes = np.asarray(self.classes_)
-        if classes.dtype.kind == "O" and _one_plain_kind(classes.tolist()):
-            classes = np.asarray(classes.tolist())  # e.g. labels from an object-dtype y
-        if classes.dtype.kind not in "biufU":
-            raise ValueError(
-                f"cannot save classes_ of dtype {classes.dtype} without pickle; use numbers, "
-                "bools or strings as labels"
-            )
-        if classes.shape != (2,) or not classes[0] < classes[1]:
-            # load refuses such a file: classes_[1] is the positive class, so order matters
-            raise ValueError(
-                f"cannot save classes_ = {classes.tolist()}: it must be two labels, sorted, "
-                "as fit sets it"
-            )
-        path = pathlib.Path(path)
-        if path.is_dir():
-            raise IsADirectoryError(
-                f"{path} is a folder; give the model a file name, e.g. {path / 'model.npz'}"
-            )
-        if path.suffix.lower() != ".npz":
-            path = path.with_name(path.name + ".npz")
-        # An open file, so numpy does not add ".npz" to a name that ends in ".NPZ".
-        with open(path, "wb") as file:
-            np.savez(
-                file,
-                format=np.array(_FORMAT),
-                params=np.array(json.dumps(self.get_params())),
-                coef=w.reshape(1, -1),
-                intercept=np.array([b]),
-                classes=classes,
-                loss_curve=np.asarray(self.loss_curve_, dtype=np.float64),
-            )
-        return path
+        return save_model(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> LogisticRegression:
@@ -548,244 +536,4 @@ class LogisticRegression:
         Raises ``ValueError`` naming what is wrong for a file that is not such a model, was
         changed by hand, or holds pickled objects (never unpickled).
         """
-        where = os.fspath(path)
-        try:
-            archive = np.load(path, allow_pickle=False)
-        except ValueError:  # neither a zip archive nor a .npy array: numpy takes it for a pickle
-            raise ValueError(
-                f"{where}: not a saved LogisticRegression model (.npz) file; load reads only "
-                "the files that LogisticRegression.save writes"
-            ) from None
-        except (EOFError, zipfile.BadZipFile, NotImplementedError) as error:
-            raise ValueError(
-                f"{where}: not a saved LogisticRegression (.npz), or a damaged one: {error}"
-            ) from None
-        if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise ValueError(f"{where}: a single .npy array, not a saved LogisticRegression")
-        with archive:
-            keys = set(archive.files)
-            if keys != set(_SAVED_KEYS):
-                missing = sorted(set(_SAVED_KEYS) - keys)
-                extra = sorted(keys - set(_SAVED_KEYS))
-                raise ValueError(
-                    f"{where}: not a saved LogisticRegression: missing keys {missing}, "
-                    f"unexpected keys {extra}"
-                )
-            data = {}
-            for key in _SAVED_KEYS:
-                try:
-                    data[key] = archive[key]
-                except ValueError as error:
-                    if "pickle" in str(error):
-                        raise ValueError(
-                            f"{where}: the array {key!r} holds Python objects, which are only "
-                            "loaded with pickle; refusing to load it"
-                        ) from None
-                    raise _damaged(where, key, error) from None
-                except _DAMAGED as error:
-                    raise _damaged(where, key, error) from None
-        return cls._from_arrays(data, where)
-
-    @classmethod
-    def _from_arrays(cls, data: dict[str, np.ndarray], where: str) -> LogisticRegression:
-        def text(key: str) -> str:
-            value = data[key]
-            if value.dtype.kind != "U" or value.shape != ():
-                raise ValueError(f"{where}: {key!r} must be a text scalar, got {_what(value)}")
-            return str(value)
-
-        if text("format") != _FORMAT:
-            raise ValueError(f"{where}: format {text('format')!r}, expected {_FORMAT!r}")
-        try:
-            params = json.loads(text("params"))
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{where}: 'params' is not valid JSON: {error}") from None
-        if not isinstance(params, dict) or set(params) != set(cls._PARAM_NAMES):
-            raise ValueError(
-                f"{where}: 'params' must name exactly {', '.join(cls._PARAM_NAMES)}; got {params}"
-            )
-        _checked_params(params)
-
-        coef, intercept, classes, curve = (
-            data[k] for k in ("coef", "intercept", "classes", "loss_curve")
-        )
-        for key, value in (("coef", coef), ("intercept", intercept), ("loss_curve", curve)):
-            if value.dtype.kind != "f":
-                raise ValueError(f"{where}: {key!r} must hold floats, got {_what(value)}")
-            if not np.isfinite(value).all():
-                raise ValueError(f"{where}: {key!r} holds NaN or inf: {value}")
-        if coef.ndim != 2 or coef.shape[0] != 1 or coef.shape[1] < 1:
-            raise ValueError(f"{where}: 'coef' must have shape (1, n), got {_what(coef)}")
-        if intercept.shape != (1,):
-            raise ValueError(f"{where}: 'intercept' must have shape (1,), got {_what(intercept)}")
-        if curve.ndim != 1 or curve.size < 1:
-            raise ValueError(f"{where}: 'loss_curve' must be 1-D, not empty; got {_what(curve)}")
-        if classes.dtype.kind not in "biufU" or classes.shape != (2,):
-            raise ValueError(f"{where}: 'classes' must be two labels, got {_what(classes)}")
-        if classes.dtype.kind == "f" and not np.isfinite(classes).all():
-            raise ValueError(f"{where}: 'classes' holds NaN or inf: {classes}")
-        if classes[0] == classes[1]:
-            raise ValueError(f"{where}: 'classes' must be two different labels: {classes}")
-        if not classes[0] < classes[1]:  # classes_[1] is the positive class: order matters
-            raise ValueError(
-                f"{where}: 'classes' must be sorted (classes[0] < classes[1]), got "
-                f"{classes.tolist()}; reversed labels would swap every prediction"
-            )
-
-        model = cls(**params)
-        model.coef_ = np.array(coef, dtype=np.float64)
-        model.intercept_ = np.array(intercept, dtype=np.float64)
-        model.classes_ = classes
-        model.n_features_in_ = coef.shape[1]
-        model.loss_curve_ = curve.tolist()
-        model.n_iter_ = curve.size
-        return model
-
-
-# --- checking the input -------------------------------------------------------------------------
-
-
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
-
-
-def _what(value: np.ndarray) -> str:
-    return f"an array of shape {value.shape} and dtype {value.dtype}"
-
-
-def _damaged(where: str, key: str, error: BaseException) -> ValueError:
-    return ValueError(
-        f"{where}: the saved model is damaged; its array {key!r} cannot be read ({error})"
-    )
-
-
-def _one_plain_kind(values: list[Any]) -> bool:
-    """All bools, all real numbers (not bools) or all strings: what ``np.asarray`` keeps exact."""
-    kinds = {
-        "bool" if isinstance(v, (bool, np.bool_))
-        else "str" if isinstance(v, str)
-        else "number" if isinstance(v, numbers.Real)
-        else "other"
-        for v in values
-    }
-    return len(kinds) == 1 and "other" not in kinds
-
-
-def _checked_params(params: dict[str, Any]) -> tuple[float, int, str, float | None, int]:
-    learning_rate, max_iter = params["learning_rate"], params["max_iter"]
-    method, tol, verbose = params["method"], params["tol"], params["verbose"]
-    if (
-        not isinstance(learning_rate, numbers.Real)
-        or isinstance(learning_rate, bool)
-        or not math.isfinite(learning_rate)
-        or learning_rate < 0
-    ):
-        raise ValueError(
-            f"learning_rate must be a finite number >= 0, got {learning_rate!r}"
-        )
-    if not isinstance(max_iter, numbers.Integral) or isinstance(max_iter, bool) or max_iter < 1:
-        raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
-    if method not in _METHODS:
-        raise ValueError(f"method must be 'vectorized' or 'loop', got {method!r}")
-    if tol is not None and (
-        not isinstance(tol, numbers.Real)
-        or isinstance(tol, bool)
-        or not math.isfinite(tol)
-        or tol < 0
-    ):
-        raise ValueError(f"tol must be None or a finite number >= 0, got {tol!r}")
-    if not isinstance(verbose, numbers.Integral) or verbose < 0:
-        raise ValueError(f"verbose must be an integer >= 0 (print every k iterations), got "
-                         f"{verbose!r}")
-    return float(learning_rate), int(max_iter), method, tol, int(verbose)
-
-
-def _check_finite(
-    i: int, what: str, J: float, w: np.ndarray, b: float, learning_rate: float
-) -> None:
-    if math.isfinite(J) and math.isfinite(b) and np.isfinite(w).all():
-        return
-    raise ValueError(
-        f"gradient descent diverged at iteration {i}: {what} are not finite (J = {J}); "
-        f"lower learning_rate (now {learning_rate})"
-    )
-
-
-def _checked_X(X: Any) -> np.ndarray:
-    """``X`` as a 2-D float64 array of finite numbers, or a ``ValueError`` that says why not."""
-    try:
-        array = np.asarray(X)
-    except ValueError as error:  # ragged nested lists
-        raise ValueError(f"X must be a 2-D array of numbers; cannot read it: {error}") from None
-    if array.dtype.kind == "O":
-        try:
-            array = array.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError("X must hold numbers, but some entries are not numbers") from None
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"X must hold real numbers, got dtype {array.dtype}")
-    if array.ndim != 2:
-        raise ValueError(
-            f"X must be 2-D, one example per row (shape (m, n)), got shape {array.shape}; "
-            "for a single feature use X.reshape(-1, 1), for a single example X.reshape(1, -1)"
-        )
-    if array.shape[0] == 0:
-        raise ValueError(f"X has no examples (shape {array.shape})")
-    if array.shape[1] == 0:
-        raise ValueError(f"X has no features (shape {array.shape})")
-    array = np.asarray(array, dtype=np.float64)
-    finite = np.isfinite(array)
-    if not finite.all():
-        i, j = np.argwhere(~finite)[0]
-        raise ValueError(
-            f"X must be finite, but X[{i}, {j}] is {array[i, j]} "
-            f"({np.count_nonzero(~finite)} non-finite entries in all)"
-        )
-    return array
-
-
-def _checked_y(y: Any, m: int) -> np.ndarray:
-    labels = np.asarray(y)
-    if labels.ndim != 1:
-        raise ValueError(
-            f"y must be 1-D, one label per example, got shape {labels.shape}"
-            + ("; use y.ravel()" if labels.ndim == 2 and 1 in labels.shape else "")
-        )
-    if labels.shape[0] != m:
-        raise ValueError(f"X and y have different lengths: {m} examples in X, {len(labels)} in y")
-    if labels.dtype.kind == "f" and not np.isfinite(labels).all():
-        raise ValueError("y must not hold NaN or inf labels")
-    return labels
-
-
-def _two_classes(labels: np.ndarray) -> np.ndarray:
-    try:
-        classes = np.unique(labels)
-    except TypeError as error:
-        raise ValueError(f"the labels in y cannot be compared with each other: {error}") from None
-    if len(classes) == 1:
-        raise ValueError(
-            f"y has a single class, {classes.tolist()[0]!r}: logistic regression needs "
-            "examples of two classes"
-        )
-    if len(classes) > 2:
-        shown = ", ".join(repr(c) for c in classes[:5].tolist())
-        raise ValueError(
-            f"y has {len(classes)} classes ({shown}{' …' if len(classes) > 5 else ''}); this "
-            "logistic regression is binary and needs exactly two"
-        )
-    return classes
-
-
-def _checked_start(value: Any, what: str, shapes: tuple[tuple[int, ...], ...]) -> np.ndarray:
-    array = np.asarray(value)
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"{what} must hold real numbers, got dtype {array.dtype}")
-    if array.shape not in shapes:
-        raise ValueError(
-            f"{what} must have shape {' or '.join(map(str, shapes))}, got {array.shape}"
-        )
-    array = array.astype(np.float64)
-    if not np.isfinite(array).all():
-        raise ValueError(f"{what} must be finite, got {array}")
-    return array
+        return load_model(cls, path)

@@ -1,0 +1,246 @@
+"""Saving a fitted ``LogisticRegression`` to ``.npz`` and reading it back, without pickle.
+
+The file holds plain numpy arrays and the parameters as JSON text, so loading one never runs
+code from it. Loading checks every key, dtype, shape and value, and says what is wrong with a
+file that was damaged, edited by hand or written by something else.
+
+``LogisticRegression.save`` and ``LogisticRegression.load`` are the public way in; the
+functions here take the model (or its class) as an argument so that this module need not import
+the estimator's.
+"""
+
+from __future__ import annotations
+
+import json
+import numbers
+import os
+import pathlib
+import zipfile
+import zlib
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
+
+from autograd_lite.validation import PARAM_NAMES, checked_params
+
+__all__ = ["FittedModel", "load_model", "save_model"]
+
+_FORMAT = "autograd_lite.LogisticRegression/1"
+_SAVED_KEYS = ("format", "params", "coef", "intercept", "classes", "loss_curve")
+# What reading a member of a damaged .npz raises (a bad CRC, a cut-off or garbled header).
+_DAMAGED = (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError)
+
+
+class FittedModel(Protocol):
+    """What saving and loading use of a model: ``LogisticRegression`` is one."""
+
+    coef_: np.ndarray
+    intercept_: np.ndarray
+    classes_: np.ndarray
+    n_features_in_: int
+    loss_curve_: list[float]
+    n_iter_: int
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]: ...
+
+    def _parameters(self) -> tuple[np.ndarray, float]: ...
+
+
+Model = TypeVar("Model", bound=FittedModel)
+
+
+def save_model(model: FittedModel, path: str | os.PathLike[str]) -> pathlib.Path:
+    """Write a fitted model to an ``.npz`` file (numpy arrays and JSON text, no pickle).
+
+    Parameters
+    ----------
+    model : FittedModel
+        A fitted ``LogisticRegression``.
+    path : str or os.PathLike
+        The file to write; ``.npz`` (in any case) is added to a name without it.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    NotFittedError
+        If the model was not fitted.
+    ValueError
+        If ``classes_`` cannot be stored without pickle, or is not two sorted labels.
+    IsADirectoryError
+        If ``path`` is an existing folder.
+    """
+    w, b = model._parameters()
+    classes = np.asarray(model.classes_)
+    if classes.dtype.kind == "O" and _one_plain_kind(classes.tolist()):
+        classes = np.asarray(classes.tolist())  # e.g. labels from an object-dtype y
+    if classes.dtype.kind not in "biufU":
+        raise ValueError(
+            f"cannot save classes_ of dtype {classes.dtype} without pickle; use numbers, "
+            "bools or strings as labels"
+        )
+    if classes.shape != (2,) or not classes[0] < classes[1]:
+        # load refuses such a file: classes_[1] is the positive class, so order matters
+        raise ValueError(
+            f"cannot save classes_ = {classes.tolist()}: it must be two labels, sorted, "
+            "as fit sets it"
+        )
+    path = pathlib.Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"{path} is a folder; give the model a file name, e.g. {path / 'model.npz'}"
+        )
+    if path.suffix.lower() != ".npz":
+        path = path.with_name(path.name + ".npz")
+    # An open file, so numpy does not add ".npz" to a name that ends in ".NPZ".
+    with open(path, "wb") as file:
+        np.savez(
+            file,
+            format=np.array(_FORMAT),
+            params=np.array(json.dumps(model.get_params())),
+            coef=w.reshape(1, -1),
+            intercept=np.array([b]),
+            classes=classes,
+            loss_curve=np.asarray(model.loss_curve_, dtype=np.float64),
+        )
+    return path
+
+
+def load_model(cls: type[Model], path: str | os.PathLike[str]) -> Model:
+    """Read a model written by ``save_model``, checking every key, shape and value.
+
+    Parameters
+    ----------
+    cls : type
+        The model's class, called with the saved parameters.
+    path : str or os.PathLike
+        The ``.npz`` file.
+
+    Returns
+    -------
+    Model
+        A fitted instance of ``cls``.
+
+    Raises
+    ------
+    ValueError
+        Naming what is wrong, for a file that is not such a model, was changed by hand, is
+        damaged, or holds pickled objects (never unpickled).
+    """
+    where = os.fspath(path)
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except ValueError:  # neither a zip archive nor a .npy array: numpy takes it for a pickle
+        raise ValueError(
+            f"{where}: not a saved LogisticRegression model (.npz) file; load reads only "
+            "the files that LogisticRegression.save writes"
+        ) from None
+    except (EOFError, zipfile.BadZipFile, NotImplementedError) as error:
+        raise ValueError(
+            f"{where}: not a saved LogisticRegression (.npz), or a damaged one: {error}"
+        ) from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise ValueError(f"{where}: a single .npy array, not a saved LogisticRegression")
+    with archive:
+        keys = set(archive.files)
+        if keys != set(_SAVED_KEYS):
+            missing = sorted(set(_SAVED_KEYS) - keys)
+            extra = sorted(keys - set(_SAVED_KEYS))
+            raise ValueError(
+                f"{where}: not a saved LogisticRegression: missing keys {missing}, "
+                f"unexpected keys {extra}"
+            )
+        data = {}
+        for key in _SAVED_KEYS:
+            try:
+                data[key] = archive[key]
+            except ValueError as error:
+                if "pickle" in str(error):
+                    raise ValueError(
+                        f"{where}: the array {key!r} holds Python objects, which are only "
+                        "loaded with pickle; refusing to load it"
+                    ) from None
+                raise _damaged(where, key, error) from None
+            except _DAMAGED as error:
+                raise _damaged(where, key, error) from None
+    return _from_arrays(cls, data, where)
+
+
+def _from_arrays(cls: type[Model], data: dict[str, np.ndarray], where: str) -> Model:
+    def text(key: str) -> str:
+        value = data[key]
+        if value.dtype.kind != "U" or value.shape != ():
+            raise ValueError(f"{where}: {key!r} must be a text scalar, got {_what(value)}")
+        return str(value)
+
+    if text("format") != _FORMAT:
+        raise ValueError(f"{where}: format {text('format')!r}, expected {_FORMAT!r}")
+    try:
+        params = json.loads(text("params"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{where}: 'params' is not valid JSON: {error}") from None
+    if not isinstance(params, dict) or set(params) != set(PARAM_NAMES):
+        raise ValueError(
+            f"{where}: 'params' must name exactly {', '.join(PARAM_NAMES)}; got {params}"
+        )
+    checked_params(params)
+
+    coef, intercept, classes, curve = (
+        data[k] for k in ("coef", "intercept", "classes", "loss_curve")
+    )
+    for key, value in (("coef", coef), ("intercept", intercept), ("loss_curve", curve)):
+        if value.dtype.kind != "f":
+            raise ValueError(f"{where}: {key!r} must hold floats, got {_what(value)}")
+        if not np.isfinite(value).all():
+            raise ValueError(f"{where}: {key!r} holds NaN or inf: {value}")
+    if coef.ndim != 2 or coef.shape[0] != 1 or coef.shape[1] < 1:
+        raise ValueError(f"{where}: 'coef' must have shape (1, n), got {_what(coef)}")
+    if intercept.shape != (1,):
+        raise ValueError(f"{where}: 'intercept' must have shape (1,), got {_what(intercept)}")
+    if curve.ndim != 1 or curve.size < 1:
+        raise ValueError(f"{where}: 'loss_curve' must be 1-D, not empty; got {_what(curve)}")
+    if classes.dtype.kind not in "biufU" or classes.shape != (2,):
+        raise ValueError(f"{where}: 'classes' must be two labels, got {_what(classes)}")
+    if classes.dtype.kind == "f" and not np.isfinite(classes).all():
+        raise ValueError(f"{where}: 'classes' holds NaN or inf: {classes}")
+    if classes[0] == classes[1]:
+        raise ValueError(f"{where}: 'classes' must be two different labels: {classes}")
+    if not classes[0] < classes[1]:  # classes_[1] is the positive class: order matters
+        raise ValueError(
+            f"{where}: 'classes' must be sorted (classes[0] < classes[1]), got "
+            f"{classes.tolist()}; reversed labels would swap every prediction"
+        )
+
+    model = cls(**params)
+    model.coef_ = np.array(coef, dtype=np.float64)
+    model.intercept_ = np.array(intercept, dtype=np.float64)
+    model.classes_ = classes
+    model.n_features_in_ = coef.shape[1]
+    model.loss_curve_ = curve.tolist()
+    model.n_iter_ = curve.size
+    return model
+
+
+def _what(value: np.ndarray) -> str:
+    return f"an array of shape {value.shape} and dtype {value.dtype}"
+
+
+def _damaged(where: str, key: str, error: BaseException) -> ValueError:
+    return ValueError(
+        f"{where}: the saved model is damaged; its array {key!r} cannot be read ({error})"
+    )
+
+
+def _one_plain_kind(values: list[Any]) -> bool:
+    """All bools, all real numbers (not bools) or all strings: what ``np.asarray`` keeps exact."""
+    kinds = {
+        "bool" if isinstance(v, (bool, np.bool_))
+        else "str" if isinstance(v, str)
+        else "number" if isinstance(v, numbers.Real)
+        else "other"
+        for v in values
+    }
+    return len(kinds) == 1 and "other" not in kinds

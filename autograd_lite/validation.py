@@ -1,0 +1,307 @@
+"""Checking what a user hands ``LogisticRegression``: its parameters, data and starting point.
+
+Every function here either returns its input converted to what training needs (float64 arrays,
+plain Python numbers) or raises a ``ValueError`` whose message says what is wrong and, where it
+can, how to fix it. Training and prediction never see input that did not pass through here.
+
+Examples
+--------
+>>> from autograd_lite.validation import checked_X
+>>> checked_X([[1, 2], [3, 4]]).dtype
+dtype('float64')
+>>> checked_X([1.0, 2.0])
+Traceback (most recent call last):
+...
+ValueError: X must be 2-D, one example per row (shape (m, n)), got shape (2,); ...
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "METHODS",
+    "PARAM_NAMES",
+    "check_finite",
+    "checked_X",
+    "checked_params",
+    "checked_start",
+    "checked_y",
+    "same",
+    "two_classes",
+]
+
+METHODS = ("vectorized", "loop")
+"""The values ``LogisticRegression(method=...)`` accepts."""
+
+PARAM_NAMES = ("learning_rate", "max_iter", "method", "tol", "verbose")
+"""The constructor's parameters, in order: what ``checked_params`` checks and ``save`` stores."""
+
+
+def same(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` are equal and of one type, so ``1.0`` differs from ``1``.
+
+    Parameters
+    ----------
+    a, b : Any
+        Two parameter values.
+
+    Returns
+    -------
+    bool
+        ``True`` for values a ``repr`` may leave out as the default.
+
+    Examples
+    --------
+    >>> same(0.1, 0.1), same(1, 1.0), same(True, 1)
+    (True, False, False)
+    """
+    return type(a) is type(b) and a == b
+
+
+def checked_params(params: dict[str, Any]) -> tuple[float, int, str, float | None, int]:
+    """The constructor's parameters, checked and converted to plain Python numbers.
+
+    Parameters
+    ----------
+    params : dict
+        ``get_params()``'s dictionary, with every name of ``PARAM_NAMES``.
+
+    Returns
+    -------
+    tuple
+        ``(learning_rate, max_iter, method, tol, verbose)``.
+
+    Raises
+    ------
+    ValueError
+        Naming the first parameter that is out of range or of the wrong type.
+
+    Examples
+    --------
+    >>> checked_params(
+    ...     {"learning_rate": 1, "max_iter": 10, "method": "loop", "tol": None, "verbose": 0}
+    ... )
+    (1.0, 10, 'loop', None, 0)
+    """
+    learning_rate, max_iter = params["learning_rate"], params["max_iter"]
+    method, tol, verbose = params["method"], params["tol"], params["verbose"]
+    if (
+        not isinstance(learning_rate, numbers.Real)
+        or isinstance(learning_rate, bool)
+        or not math.isfinite(learning_rate)
+        or learning_rate < 0
+    ):
+        raise ValueError(
+            f"learning_rate must be a finite number >= 0, got {learning_rate!r}"
+        )
+    if not isinstance(max_iter, numbers.Integral) or isinstance(max_iter, bool) or max_iter < 1:
+        raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
+    if method not in METHODS:
+        raise ValueError(f"method must be 'vectorized' or 'loop', got {method!r}")
+    if tol is not None and (
+        not isinstance(tol, numbers.Real)
+        or isinstance(tol, bool)
+        or not math.isfinite(tol)
+        or tol < 0
+    ):
+        raise ValueError(f"tol must be None or a finite number >= 0, got {tol!r}")
+    if not isinstance(verbose, numbers.Integral) or verbose < 0:
+        raise ValueError(f"verbose must be an integer >= 0 (print every k iterations), got "
+                         f"{verbose!r}")
+    return float(learning_rate), int(max_iter), method, tol, int(verbose)
+
+
+def check_finite(
+    i: int, what: str, J: float, w: np.ndarray, b: float, learning_rate: float
+) -> None:
+    """Stop gradient descent that has diverged, before NaN spreads into the model.
+
+    Parameters
+    ----------
+    i : int
+        The iteration, for the message.
+    what : str
+        What ``J``, ``w`` and ``b`` are at this point of the step, for the message.
+    J : float
+        The cost.
+    w : numpy.ndarray
+        The weights, or their gradient.
+    b : float
+        The bias, or its gradient.
+    learning_rate : float
+        The step size, which the message suggests lowering.
+
+    Raises
+    ------
+    ValueError
+        If any of ``J``, ``w``, ``b`` is NaN or infinite.
+    """
+    if math.isfinite(J) and math.isfinite(b) and np.isfinite(w).all():
+        return
+    raise ValueError(
+        f"gradient descent diverged at iteration {i}: {what} are not finite (J = {J}); "
+        f"lower learning_rate (now {learning_rate})"
+    )
+
+
+def checked_X(X: Any) -> np.ndarray:
+    """``X`` as a 2-D float64 array of finite numbers, or a ``ValueError`` that says why not.
+
+    Parameters
+    ----------
+    X : array-like of shape (m, n)
+        One example per row; at least one example and one feature.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``X`` as float64 (not copied when it already is).
+
+    Raises
+    ------
+    ValueError
+        For ragged, non-numeric, non-2-D, empty or non-finite input.
+    """
+    try:
+        array = np.asarray(X)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"X must be a 2-D array of numbers; cannot read it: {error}") from None
+    if array.dtype.kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError("X must hold numbers, but some entries are not numbers") from None
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"X must hold real numbers, got dtype {array.dtype}")
+    if array.ndim != 2:
+        raise ValueError(
+            f"X must be 2-D, one example per row (shape (m, n)), got shape {array.shape}; "
+            "for a single feature use X.reshape(-1, 1), for a single example X.reshape(1, -1)"
+        )
+    if array.shape[0] == 0:
+        raise ValueError(f"X has no examples (shape {array.shape})")
+    if array.shape[1] == 0:
+        raise ValueError(f"X has no features (shape {array.shape})")
+    array = np.asarray(array, dtype=np.float64)
+    finite = np.isfinite(array)
+    if not finite.all():
+        i, j = np.argwhere(~finite)[0]
+        raise ValueError(
+            f"X must be finite, but X[{i}, {j}] is {array[i, j]} "
+            f"({np.count_nonzero(~finite)} non-finite entries in all)"
+        )
+    return array
+
+
+def checked_y(y: Any, m: int) -> np.ndarray:
+    """``y`` as a 1-D array of ``m`` labels, of any comparable kind.
+
+    Parameters
+    ----------
+    y : array-like of shape (m,)
+        One label per example.
+    m : int
+        The number of examples in ``X``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The labels, as ``np.asarray`` gives them.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is not 1-D, not ``m`` long, or holds NaN or inf.
+    """
+    labels = np.asarray(y)
+    if labels.ndim != 1:
+        raise ValueError(
+            f"y must be 1-D, one label per example, got shape {labels.shape}"
+            + ("; use y.ravel()" if labels.ndim == 2 and 1 in labels.shape else "")
+        )
+    if labels.shape[0] != m:
+        raise ValueError(f"X and y have different lengths: {m} examples in X, {len(labels)} in y")
+    if labels.dtype.kind == "f" and not np.isfinite(labels).all():
+        raise ValueError("y must not hold NaN or inf labels")
+    return labels
+
+
+def two_classes(labels: np.ndarray) -> np.ndarray:
+    """The two distinct labels of ``labels``, sorted: ``classes_`` for a binary model.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        The labels, as ``checked_y`` returns them.
+
+    Returns
+    -------
+    numpy.ndarray of shape (2,)
+        The labels; the second plays the lecture's ``y = 1``.
+
+    Raises
+    ------
+    ValueError
+        For labels that cannot be sorted, or fewer or more than two classes.
+
+    Examples
+    --------
+    >>> two_classes(np.array(["yes", "no", "yes"])).tolist()
+    ['no', 'yes']
+    """
+    try:
+        classes = np.unique(labels)
+    except TypeError as error:
+        raise ValueError(f"the labels in y cannot be compared with each other: {error}") from None
+    if len(classes) == 1:
+        raise ValueError(
+            f"y has a single class, {classes.tolist()[0]!r}: logistic regression needs "
+            "examples of two classes"
+        )
+    if len(classes) > 2:
+        shown = ", ".join(repr(c) for c in classes[:5].tolist())
+        raise ValueError(
+            f"y has {len(classes)} classes ({shown}{' …' if len(classes) > 5 else ''}); this "
+            "logistic regression is binary and needs exactly two"
+        )
+    return classes
+
+
+def checked_start(value: Any, what: str, shapes: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """A starting value for ``fit`` (``coef_init``, ``intercept_init``) as finite float64.
+
+    Parameters
+    ----------
+    value : array-like
+        The value given.
+    what : str
+        Its parameter's name, for the message.
+    shapes : tuple of shapes
+        The shapes it may have.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 copy of ``value``.
+
+    Raises
+    ------
+    ValueError
+        For a non-real dtype, a shape not in ``shapes``, or NaN or inf.
+    """
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{what} must hold real numbers, got dtype {array.dtype}")
+    if array.shape not in shapes:
+        raise ValueError(
+            f"{what} must have shape {' or '.join(map(str, shapes))}, got {array.shape}"
+        )
+    array = array.astype(np.float64)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{what} must be finite, got {array}")
+    return array
