@@ -17,6 +17,7 @@ Examples
 (-0.475021, -0.475021)
 """
 
+from autograd_lite.anomaly import detect_anomaly, set_detect_anomaly
 from autograd_lite.datasets import load_breast_cancer
 from autograd_lite.draw import (
     Drawing,
@@ -26,19 +27,12 @@ from autograd_lite.draw import (
     path_between,
     save_steps,
 )
-from autograd_lite.errors import GradcheckError, NonFiniteError, ShapeError
+from autograd_lite.errors import GradcheckError, NonFiniteError, ShapeError, StaleGraphError
 from autograd_lite.explain import Explanation, explain
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
 from autograd_lite.lecture import LectureGraph, lecture_graph
 from autograd_lite.logistic import GradientStep, LogisticRegression, NotFittedError
-from autograd_lite.node import (
-    Constant,
-    Node,
-    Variable,
-    detect_anomaly,
-    set_detect_anomaly,
-    topological_order,
-)
+from autograd_lite.node import Constant, Node, Variable, topological_order
 from autograd_lite.ops import (
     Add,
     Divide,
@@ -88,6 +82,7 @@ __all__ = [
     "NotFittedError",
     "ShapeError",
     "Sigmoid",
+    "StaleGraphError",
     "Subtract",
     "Sum",
     "Transpose",

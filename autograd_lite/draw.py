@@ -51,7 +51,13 @@ from autograd_lite.explain import (
     node_expressions,
     node_labels,
 )
-from autograd_lite.node import Constant, Node, Value, require_one_backward_pass
+from autograd_lite.node import (
+    Constant,
+    Node,
+    Value,
+    require_current,
+    require_one_backward_pass,
+)
 
 __all__ = [
     "Drawing",
@@ -317,7 +323,8 @@ def draw(
     """The computation graph of ``output`` as a Graphviz picture (see the legend above).
 
     A pure function of the graph: nothing is rendered or written; call ``save`` (or
-    ``.render``) for a file, or let Jupyter show it.
+    ``.render``) for a file, or let Jupyter show it. A graph a leaf of which changed since it
+    was computed is refused with ``StaleGraphError``: call ``output.forward()`` first.
 
     Parameters
     ----------
@@ -352,6 +359,7 @@ def draw(
     True
     """
     digits = check_digits(digits, "draw")
+    require_current(output, "draw")  # never a picture of out-of-date values
     grads = None
     if gradients:
         nodes = graph_nodes(output)
@@ -418,6 +426,7 @@ def draw_steps(
     (11, True)
     """
     digits = check_digits(digits, "draw_steps")
+    require_current(output, "draw_steps")
     explanation = explain(output, digits=digits)
     total = len(explanation.steps)
     frames = []

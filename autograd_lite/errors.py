@@ -13,3 +13,10 @@ class NonFiniteError(FloatingPointError):
 
 class GradcheckError(AssertionError):
     """Backward and central differences disagree; the message lists the entries that differ."""
+
+
+class StaleGraphError(RuntimeError):
+    """A leaf changed after the graph was computed: call ``forward()`` on it, or build it again.
+
+    The message names the leaf (or the node recomputed since) and the node computed before it.
+    """

@@ -1,7 +1,8 @@
 """The backward pass, step by step, in the lecture's notation and with the numbers.
 
-``explain(L)`` reads the gradients that ``L.backward()`` computed and tells, node by node in
-the order ``backward()`` visits them (``topological_order``), how each one came about: the
+``explain(L)`` runs the backward pass's one walk of the chain rule again (``chain_rule``, the
+walk ``L.backward()`` ran, with its starting gradient) and tells, node by node in the order
+``backward()`` visits them (``topological_order``), how each gradient came about: the
 formula (the op class's ``gradient_formulas``, with ``{out}``, ``{0}``, ``{1}`` replaced by
 the nodes' names), the same formula with the numbers in it, and the result. Where a node feeds
 several others it says the contributions add up; where the lecture has a closed form
@@ -23,7 +24,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autograd_lite.node import Node, Value, fitted_gradient, topological_order
+from autograd_lite.node import (
+    Node,
+    Sent,
+    Value,
+    chain_rule,
+    require_current,
+    require_one_backward_pass,
+    topological_order,
+)
 
 __all__ = [
     "Contribution",
@@ -432,11 +441,12 @@ class Explanation:
 def explain(output: Node, digits: int = 6) -> Explanation:
     """Explain the backward pass that ran from ``output``, step by step, with the numbers.
 
-    ``explain`` reads the gradients: run ``output.backward()`` first (it does not run it for
-    you, so it never changes the graph). It redoes each step with the op classes' own
-    ``send_gradients``, in the order ``backward()`` uses, and raises ``RuntimeError`` if the
-    gradients stored in the graph are not the ones a backward pass from ``output`` gives (a
-    value changed after ``backward()``, or ``backward()`` ran from another node).
+    Run ``output.backward()`` first: ``explain`` runs the same walk of the chain rule again
+    (``chain_rule``, from the same starting gradient, so every ``.grad`` ends as it was) and
+    tells each gradient it sends, in the order ``backward()`` visits the nodes. It raises
+    ``StaleGraphError`` if a leaf changed since the graph was computed (call
+    ``output.forward()`` and ``output.backward()``), and ``RuntimeError`` if there is no
+    backward pass from ``output`` to explain.
 
     Parameters
     ----------
@@ -464,75 +474,40 @@ def explain(output: Node, digits: int = 6) -> Explanation:
     if not isinstance(output, Node):
         raise TypeError(f"explain() takes a node, got {type(output).__name__}")
     digits = check_digits(digits, "explain")
+    name = _output_name(output)
     if output.grad is None:
         raise RuntimeError(
             f"explain() reads the gradients that backward() computed, but {output.describe()} "
-            f"has none yet: call {output.name or 'output'}.backward() first"
+            f"has none yet: call {name}.backward() first"
         )
+    require_current(output, f"explain({name})")
+    require_one_backward_pass(topological_order(output), f"explain({name})")
+    if output.grad_pass is None or not output.grad_pass.started_from(output):
+        raise RuntimeError(
+            f"explain({name}): the gradients in the graph are not from {name}.backward(); "
+            f"backward() ran from another node. Call {name}.backward() again, then explain it."
+        )
+    received: dict[int, list[Sent]] = {}
+    for sent in chain_rule(output, output.grad):
+        received.setdefault(id(sent.target), []).append(sent)
     labels = node_labels(output)
     order = topological_order(output)
     grad_names = {id(node): gradient_name(node, labels[id(node)]) for node in order}
     aliases: dict[int, str] = {}  # unnamed pass-through nodes: d(w1 · x1) is dz
-    passed: dict[int, Value] = {id(output): output.grad}
-    held: dict[int, Value] = {}
-    received: dict[int, list[Contribution]] = {}
     steps: list[Step] = []
     for node in order:
-        label = labels[id(node)]
-        contributions = received.pop(id(node), [])
-        upstream = passed.get(id(node))
-        total = upstream
-        if id(node) in held:
-            total = held[id(node)] if total is None else total + held[id(node)]
-        if total is not None:
-            _check_agrees(output, node, grad_names[id(node)], total)
-            if node is not output and node.name is None and len(contributions) == 1:
-                only = contributions[0]
-                if only.formula == grad_names[id(only.source)] and not only.summed:
-                    aliases[id(node)] = aliases.get(id(only.source), only.formula)
-            steps.append(
-                _step(
-                    len(steps) + 1, node, output, label, labels, grad_names, contributions, digits
-                )
-            )
-        if upstream is None or not node.inputs:
+        if node is not output and id(node) not in received:
             continue
-        for k, (target, g, passes_on) in enumerate(node.send_gradients(upstream)):
-            if g is None or not target.requires_grad:
-                continue
-            fitted = fitted_gradient(node, target, g)
-            contribution = _contribution(
-                node,
-                k,
-                target,
-                g,
-                fitted,
-                upstream,
-                passes_on,
-                labels,
-                grad_names,
-                aliases,
-                digits,
-            )
-            received.setdefault(id(target), []).append(contribution)
-            store = passed if passes_on else held
-            before = store.get(id(target))
-            store[id(target)] = fitted if before is None else before + fitted
+        contributions = [
+            _contribution(sent, labels, grad_names, aliases, digits)
+            for sent in received.get(id(node), [])
+        ]
+        if node is not output and node.name is None and len(contributions) == 1:
+            only = contributions[0]
+            if only.formula == grad_names[id(only.source)] and not only.summed:
+                aliases[id(node)] = aliases.get(id(only.source), only.formula)
+        steps.append(_step(len(steps) + 1, node, output, labels, grad_names, contributions, digits))
     return Explanation(output, steps, labels)
-
-
-def _check_agrees(output: Node, node: Node, name: str, total: Value) -> None:
-    grad = node.grad
-    same = grad is not None and np.shape(grad) == np.shape(total)
-    if same and not np.array_equal(grad, total, equal_nan=True):
-        same = bool(np.allclose(grad, total, rtol=1e-9, atol=0.0, equal_nan=True))
-    if not same:
-        raise RuntimeError(
-            f"explain({_output_name(output)}): redoing the backward pass gives "
-            f"{name} = {format_value(total)}, but {node.describe()} holds grad "
-            f"{format_value(grad)}; a value changed after backward(), or backward() ran from "
-            f"another node. Call {_output_name(output)}.backward() again, then explain it."
-        )
 
 
 def _output_name(node: Node) -> str:
@@ -540,22 +515,16 @@ def _output_name(node: Node) -> str:
 
 
 def _contribution(
-    source: Node,
-    k: int,
-    target: Node,
-    raw: Value,
-    fitted: Value,
-    upstream: Value,
-    passes_on: bool,
+    sent: Sent,
     labels: dict[int, str],
     grad_names: dict[int, str],
     aliases: dict[int, str],
     digits: int,
 ) -> Contribution:
+    source, target, k = sent.source, sent.target, sent.index
     op = type(source)
     simplified = generic = False
-    inputs = source.inputs
-    if k < len(inputs) and inputs[k] is target and k < len(op.gradient_formulas):
+    if k is not None and k < len(op.gradient_formulas):
         template = op.gradient_formulas[k]
     elif getattr(op, "simplified_formula", None) and getattr(source, "logit", None) is target:
         template = op.simplified_formula
@@ -563,57 +532,53 @@ def _contribution(
     else:
         template = f"d{{target}} = the gradient {op.__name__}.send_gradients gives"
         generic = True
-    _, rhs = _split(_D_PLACEHOLDER.sub(lambda m: "{d" + m.group(1) + "}", template))
-
+    rhs = _rhs(template)
     texts = {"out": labels[id(source)], "dout": grad_names[id(source)]}
     wrap = {"out": source.name is None and _needs_parentheses(labels[id(source)])}
-    for i, x in enumerate(inputs):
+    for i, x in enumerate(source.inputs):
         texts[str(i)] = labels[id(x)]
         wrap[str(i)] = x.name is None and _needs_parentheses(labels[id(x)])
     if simplified:
         texts["logit"] = labels[id(target)]
     formula = _fill(rhs, texts, wrap)
-    closed_form = ""
-    alias = ""
-    unsimplified = ""
-    if simplified:
-        unsimplified = _chain_rule_through(inputs[0], labels, grad_names)
-    if id(source) in aliases:
-        closed_form = _fill(rhs, {**texts, "dout": aliases[id(source)]}, wrap)
-        alias = aliases[id(source)]
-
-    numbers = ""
-    values = [source.value, upstream, *(x.value for x in inputs)]
-    if not generic and all(isinstance(v, float) for v in values):
-        number_texts = {
-            "out": format_value(source.value, digits),
-            "dout": format_value(upstream, digits),
-        }
-        for i, x in enumerate(inputs):
-            number_texts[str(i)] = format_value(x.value, digits)
-        number_wrap = {key: text.startswith("-") for key, text in number_texts.items()}
-        with_m = rhs
-        if hasattr(source, "m"):
-            with_m = _STANDALONE_M.sub(str(source.m), rhs)
-        numbers = _fill(with_m, number_texts, number_wrap)
-
-    summed = np.shape(raw) != np.shape(fitted)
-    if summed:
+    alias = aliases.get(id(source), "")
+    closed_form = _fill(rhs, {**texts, "dout": alias}, wrap) if alias else ""
+    unsimplified = _chain_rule_through(source.inputs[0], labels, grad_names) if simplified else ""
+    numbers = "" if generic or sent.summed else _with_numbers(rhs, source, sent.upstream, digits)
+    if sent.summed:
         formula = _sum_of(formula)
         closed_form = _sum_of(closed_form) if closed_form else ""
-        numbers = ""
+    value = sent.gradient if sent.passes_on else sent.gradient.value(target)
     return Contribution(
         source=source,
         formula=formula,
         closed_form=closed_form,
         numbers=numbers,
-        value=fitted,
-        summed=summed,
+        value=value,
+        summed=sent.summed,
         simplified=simplified,
-        passes_on=passes_on,
+        passes_on=sent.passes_on,
         unsimplified=unsimplified,
         alias=alias,
     )
+
+
+def _rhs(template: str) -> str:
+    """``{1} · {dout}`` from ``d{0} = {1} · d{out}``: the right-hand side, ``d{x}`` as ``{dx}``."""
+    return _split(_D_PLACEHOLDER.sub(lambda m: "{d" + m.group(1) + "}", template))[1]
+
+
+def _with_numbers(rhs: str, node: Node, upstream: Value | None, digits: int) -> str:
+    """``rhs`` of ``node``'s formula with the numbers in it; ``""`` unless all are scalars."""
+    values = [node.value, upstream, *(x.value for x in node.inputs)]
+    if not all(isinstance(v, float) for v in values):
+        return ""
+    texts = {"out": format_value(node.value, digits), "dout": format_value(upstream, digits)}
+    for i, x in enumerate(node.inputs):
+        texts[str(i)] = format_value(x.value, digits)
+    if hasattr(node, "m"):
+        rhs = _STANDALONE_M.sub(str(node.m), rhs)
+    return _fill(rhs, texts, {key: text.startswith("-") for key, text in texts.items()})
 
 
 def _chain_rule_through(a: Node, labels: dict[int, str], grad_names: dict[int, str]) -> str:
@@ -621,10 +586,9 @@ def _chain_rule_through(a: Node, labels: dict[int, str], grad_names: dict[int, s
     formulas = type(a).gradient_formulas
     if not formulas or not a.inputs:
         return ""
-    _, rhs = _split(_D_PLACEHOLDER.sub(lambda m: "{d" + m.group(1) + "}", formulas[0]))
     texts = {"out": labels[id(a)], "dout": grad_names[id(a)], "0": labels[id(a.inputs[0])]}
     wrap = {"out": a.name is None, "0": a.inputs[0].name is None}
-    return _fill(rhs, texts, wrap)
+    return _fill(_rhs(formulas[0]), texts, wrap)
 
 
 def _sum_of(text: str) -> str:
@@ -635,12 +599,12 @@ def _step(
     index: int,
     node: Node,
     output: Node,
-    label: str,
     labels: dict[int, str],
     grad_names: dict[int, str],
     contributions: list[Contribution],
     digits: int,
 ) -> Step:
+    label = labels[id(node)]
     name = grad_names[id(node)]
     grad = node.grad
     value_text = format_value(grad, digits)
@@ -731,7 +695,11 @@ def _wrapped(text: str) -> str:
 
 
 def _simplification_note(c: Contribution, source: str, target: str, digits: int) -> str:
-    """The lecture's ``dz = da · a(1 − a) = a − y``, checked in numbers."""
+    """The lecture's ``dz = da · a(1 − a) = a − y``, checked in numbers.
+
+    The chain rule is multiplied out by the sigmoid's own ``backward_step``: the number shown is
+    what the op computes.
+    """
     a = c.source.inputs[0]
     da = a.grad
     text = (
@@ -741,17 +709,16 @@ def _simplification_note(c: Contribution, source: str, target: str, digits: int)
     if da is None:
         return text
     with np.errstate(invalid="ignore", over="ignore"):
-        product = np.asarray(da) * np.asarray(a.value) * (1.0 - np.asarray(a.value))
+        product = a.backward_step(da)[0]
     if not np.all(np.isfinite(product)):
         return text + "; multiplied out it would be ∞ · 0 where a rounds to 0 or 1"
-    if isinstance(c.value, float) and isinstance(a.value, float):
-        numbers = (
-            f"{_wrapped(format_value(da, digits))} · {format_value(a.value, digits)}"
-            f"(1 − {format_value(a.value, digits)})"
-        )
-        return text + (
-            f"; multiplied out: {numbers} = {format_value(float(product), digits)}, the same"
-        )
+    formulas = type(a).gradient_formulas
+    numbers = _with_numbers(_rhs(formulas[0]), a, da, digits) if formulas else ""
+    if numbers and np.ndim(product) == 0:
+        same = np.isclose(product, c.value, rtol=1e-9, atol=1e-12)
+        verdict = "the same" if same else f"not {format_value(c.value, digits)}"
+        result = format_value(float(product), digits)
+        return text + f"; multiplied out: {numbers} = {result}, {verdict}"
     if np.shape(product) == np.shape(c.value):
         gap = float(np.max(np.abs(product - np.asarray(c.value)))) if np.size(product) else 0.0
         return text + f"; multiplied out it differs by at most {gap:.2g}"

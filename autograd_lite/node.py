@@ -1,28 +1,33 @@
-"""Nodes of a computation graph, and the backward pass that runs the chain rule over them.
+"""Nodes of a computation graph, and the two passes over them: forward and backward.
 
 A node holds its ``value``, the nodes it was computed from (``inputs``, in order) and, after
 ``backward()``, its ``grad``. In the lecture's notation ``z.grad`` is ``dz``: the derivative
 of the final output with respect to ``z``.
 
 Every op (``Add``, ``Sigmoid``, ``LogLoss`` ... in ``ops.py``) is a small subclass that writes
-only two things, side by side: ``forward`` (its value from its inputs' values) and
+only two things, side by side: ``forward_step`` (its value from its inputs' values) and
 ``backward_step`` (its inputs' gradients from its own). Everything else lives here, once:
-turning numbers and arrays into nodes, shape errors that name the nodes, summing a gradient
+turning numbers and arrays into leaves, shape errors that name the nodes, summing a gradient
 back to the shape of a broadcast input, accumulating where a node feeds several others, and
 visiting the nodes in an order where each comes after every node that uses it.
+
+A graph is a program that runs again: ``L.forward()`` recomputes every value from the leaves'
+current values, ``L.backward()`` then runs the chain rule on them. Each leaf change takes a
+tick of one clock, and every node carries the newest tick its value was computed from (its
+``stamp``); a node whose input has a newer stamp than its own is *stale*, and backward refuses
+to read it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import math
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, ClassVar, TypeAlias
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, ClassVar, NamedTuple, TypeAlias
 
 import numpy as np
 
-from autograd_lite.errors import NonFiniteError, ShapeError
+from autograd_lite import anomaly
+from autograd_lite.errors import ShapeError, StaleGraphError
 
 Value: TypeAlias = "float | np.ndarray"
 """A node's value or gradient: a Python float for a scalar, a float64 array otherwise."""
@@ -30,52 +35,16 @@ Value: TypeAlias = "float | np.ndarray"
 Operand: TypeAlias = "Node | float | int | bool | np.ndarray | list"
 """What an operator or op accepts: a node, or numbers that become a ``Constant``."""
 
-
-class _Settings:
-    detect_anomaly = False
-
-
-def set_detect_anomaly(enabled: bool) -> None:
-    """Switch NaN/inf origin reporting on or off for the whole program (off by default).
-
-    When on, every op checks its value as it is computed and every backward step checks the
-    gradients it sends on; the first NaN or inf raises ``NonFiniteError`` naming the node that
-    produced it. A gradient that is only recorded, not passed on (``da`` when a ``LogLoss``
-    sits on a ``Sigmoid``), is not checked: nothing is computed from it, and its inf at
-    saturation is the true value rounded. The check costs one pass over each array, which is
-    why it is off by default.
-    """
-    _Settings.detect_anomaly = bool(enabled)
+_clock = itertools.count(1)
+"""Ticks: every leaf change and every backward pass takes the next one."""
 
 
-@contextlib.contextmanager
-def detect_anomaly(enabled: bool = True) -> Iterator[None]:
-    """Report the first node that produces a NaN or inf, inside a ``with`` block.
-
-    Examples
-    --------
-    >>> import autograd_lite as ag
-    >>> x = ag.Variable(1e200, name="x")
-    >>> with ag.detect_anomaly():
-    ...     y = x * x
-    Traceback (most recent call last):
-    ...
-    autograd_lite.errors.NonFiniteError: Multiply produced inf in its value from finite inputs: ...
-    """
-    before = _Settings.detect_anomaly
-    _Settings.detect_anomaly = bool(enabled)
-    try:
-        yield
-    finally:
-        _Settings.detect_anomaly = before
-
-
-def as_value(data: Any, what: str = "value") -> Value:
+def as_value(data: Any, what: str = "value", order: str = "C") -> Value:
     """Read numbers as a node value: a float for a scalar, otherwise a new float64 array.
 
-    Arrays are always copied, so changing the caller's array later cannot reach the graph.
-    Integers and bools become float64; anything else (strings, objects, complex) is a
-    ``TypeError`` that names ``what``.
+    Arrays are always copied (in the memory ``order`` asked for), so changing the caller's
+    array later cannot reach the graph. Integers and bools become float64; anything else
+    (strings, objects, complex) is a ``TypeError`` that names ``what``.
     """
     if isinstance(data, (float, int)):  # bool is an int
         try:
@@ -98,7 +67,7 @@ def as_value(data: Any, what: str = "value") -> Value:
         )
     if array.ndim == 0:
         return float(array)
-    return np.array(array, dtype=np.float64)
+    return np.array(array, dtype=np.float64, order=order)
 
 
 def as_node(data: Operand, what: str = "value") -> Node:
@@ -112,25 +81,37 @@ def _as_output(value: Any) -> Value:
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return float(value)
-        return value if value.dtype == np.float64 else value.astype(np.float64)
+        if value.dtype != np.float64:
+            return value.astype(np.float64)
+        return value if type(value) is np.ndarray else value.view(np.ndarray)
     return float(value)
 
 
-def _fits(g: Any, value: Value) -> bool:
-    """Whether ``g`` is already a gradient for ``value``: a float for a float, else same shape."""
-    if type(g) is float:
-        return type(value) is float
-    return (
-        type(g) is np.ndarray
-        and g.dtype == np.float64
-        and type(value) is np.ndarray
-        and g.shape == value.shape
-    )
+def shape_of(value: Value) -> tuple[int, ...]:
+    """The shape of a value: ``()`` for a float."""
+    return () if type(value) is float else value.shape
 
 
-def _may_share(g: np.ndarray, other: Value) -> bool:
+def reusable(buffer: Any, shape: tuple[int, ...]) -> np.ndarray | None:
+    """``buffer`` if it is a float64 array of exactly ``shape`` to write into, else ``None``.
+
+    Ops pass the result as numpy's ``out=``: with ``None`` numpy allocates a new array.
+    """
+    if type(buffer) is np.ndarray and buffer.shape == shape:
+        return buffer
+    return None
+
+
+def scratch(buffer: Any, shape: tuple[int, ...], dtype: Any = np.float64) -> np.ndarray:
+    """``buffer`` if it has ``shape`` and ``dtype``, else a new empty array: an op's workspace."""
+    if type(buffer) is np.ndarray and buffer.shape == shape and buffer.dtype == dtype:
+        return buffer
+    return np.empty(shape, dtype=dtype)
+
+
+def _may_share(g: np.ndarray, other: Any) -> bool:
     """Whether two gradients may overlap in memory (a quick answer for owners of their data)."""
-    if type(other) is float:
+    if type(other) is float or other is None:
         return False
     if g is other:
         return True
@@ -140,43 +121,22 @@ def _may_share(g: np.ndarray, other: Value) -> bool:
     return np.may_share_memory(g, other)
 
 
-def _shape_of(value: Value) -> tuple[int, ...]:
-    return () if type(value) is float else np.shape(value)
-
-
-def _is_finite(value: Value) -> bool:
-    if isinstance(value, float):
-        return math.isfinite(value)
-    return bool(np.isfinite(value).all())
-
-
-def _summary(value: Value | None) -> str:
-    if value is None:
-        return "None"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if value.size <= 6:
-        return np.array2string(value, precision=6, separator=", ")
-    return f"<array {value.shape}>"
-
-
 def unbroadcast(grad: Value, shape: tuple[int, ...]) -> Value:
     """Sum ``grad`` over the axes that broadcasting added, so it has ``shape``.
 
     A scalar bias ``b`` added to a vector ``X·w`` receives ``db = Σ dz``: it was used once per
-    entry, so each use contributes.
+    entry, so each use contributes. A gradient smaller than ``shape`` is a ``ShapeError``:
+    broadcasting only ever makes an input larger, never smaller.
     """
-    grad_shape = _shape_of(grad)
+    grad_shape = shape_of(grad)
     if grad_shape == shape:
         return grad
     if not shape:
-        return float(np.sum(grad))
+        return float(np.add.reduce(grad, axis=None))  # np.sum's arithmetic, less overhead
     extra = len(grad_shape) - len(shape)
     if extra < 0 or any(
         n != 1 and n != grad_shape[extra + i] for i, n in enumerate(shape)
     ):
-        if np.size(grad) == 1:  # a scalar gradient for an array that fed a scalar result
-            return np.full(shape, float(np.sum(grad)))
         raise ShapeError(f"a gradient of shape {grad_shape} cannot be summed to shape {shape}")
     axes = tuple(range(extra)) + tuple(
         extra + i for i, n in enumerate(shape) if n == 1 and grad_shape[extra + i] != 1
@@ -191,16 +151,29 @@ def _checked_name(name: Any) -> str | None:
     return name
 
 
+def _label(node: Node) -> str:
+    return node.name or type(node).__name__
+
+
 def require_one_backward_pass(nodes: Iterable[Node], reader: str) -> None:
-    """Raise ``RuntimeError`` if the gradients of ``nodes`` come from different backward passes.
+    """Raise if the gradients of ``nodes`` do not belong together with each other and the values.
 
     ``w`` used by two losses holds ``dL2/dw`` after ``L2.backward()``; read next to ``dL1``'s other
-    gradients, it would look like part of ``L1``'s. ``reader`` names who asks, for the message.
+    gradients, it would look like part of ``L1``'s: a ``RuntimeError``. ``L.forward()`` after
+    ``L.backward()`` gives new values, and the gradients are the old values' until backward runs
+    again: a ``StaleGraphError``. ``reader`` names who asks, for the message.
     """
     first: Node | None = None
     for node in nodes:
-        if node.grad is None or node.grad_pass is None:
+        grad_pass = node.grad_pass
+        if node._grad is None or grad_pass is None:
             continue
+        if node.stamp > grad_pass.tick:
+            raise StaleGraphError(
+                f"{reader}: the gradient of {node.describe()} comes from a backward pass made "
+                f"before its value was recomputed; call {grad_pass.output}.backward() again, "
+                f"then read the gradients"
+            )
         if first is None:
             first = node
         elif node.grad_pass is not first.grad_pass:
@@ -212,19 +185,50 @@ def require_one_backward_pass(nodes: Iterable[Node], reader: str) -> None:
             )
 
 
-def _label(node: Node) -> str:
-    return node.name or type(node).__name__
+def require_current(output: Node, reader: str) -> None:
+    """Raise ``StaleGraphError`` if a leaf of ``output``'s graph changed since it was computed.
+
+    A node is current when it was computed after every one of its inputs last changed; the
+    check compares the stamps along every edge. ``reader`` names who asks, for the message.
+    """
+    for x, node in output._edges():
+        if x.stamp > node.stamp:
+            # A tick belongs to one assignment: the leaf with x's stamp is the one that changed.
+            changed = next(
+                (leaf for leaf in output._orders()[0] if leaf.stamp == x.stamp and not leaf.inputs),
+                x,
+            )
+            name = output.name or "output"
+            raise StaleGraphError(
+                f"{reader}: {changed.describe()} was given a new value after {node.describe()} "
+                f"was computed, so the graph's values are out of date; call {name}.forward() "
+                f"to recompute them from the leaves (or build the graph again)"
+            )
 
 
-@dataclass(frozen=True, eq=False)
 class BackwardPass:
     """One call of ``backward()``: ``output`` names the node it ran from.
 
     Each node a pass visits holds it as ``grad_pass``; two nodes hold the same one exactly when
-    their gradients belong together.
+    their gradients belong together. ``tick`` is the clock when the pass ran, so a value
+    recomputed after it is known to be newer than its gradient. ``started_at`` is the ``id``
+    of the node it ran from (an id, not the node: a reference back to the output would make
+    every graph a cycle).
     """
 
-    output: str
+    __slots__ = ("output", "started_at", "tick")
+
+    def __init__(self, output: str, started_at: int = 0) -> None:
+        self.output = output
+        self.started_at = started_at
+        self.tick = next(_clock)
+
+    def started_from(self, node: Node) -> bool:
+        """Whether this pass ran from ``node`` (``node.backward()``)."""
+        return self.started_at == id(node) and node.grad_pass is self
+
+    def __repr__(self) -> str:
+        return f"BackwardPass(output={self.output!r})"
 
 
 def fitted_gradient(sender: Node, target: Node, g: Any) -> Value:
@@ -242,17 +246,167 @@ def fitted_gradient(sender: Node, target: Node, g: Any) -> Value:
         ) from None
 
 
+class Deferred:
+    """A gradient recorded but passed on to nothing, so computed only when it is read.
+
+    ``LogLoss`` on a ``Sigmoid`` sends ``dz = a − y`` straight to ``z``; the ``da`` it gives
+    ``a`` is one of these. ``watched`` are the nodes whose values ``compute`` reads: if any
+    was recomputed since, the numbers it would read are a later pass's, and it refuses.
+    """
+
+    __slots__ = ("compute", "sender", "stamps", "watched")
+
+    def __init__(self, compute: Callable[[], Any], sender: Node, watched: tuple[Node, ...]):
+        self.compute = compute
+        self.sender = sender
+        self.watched = watched
+        self.stamps = tuple(node.stamp for node in watched)
+
+    def value(self, target: Node) -> Value:
+        """Compute the gradient for ``target`` now."""
+        if tuple(node.stamp for node in self.watched) != self.stamps:
+            raise StaleGraphError(
+                f"d{_label(target)} belongs to a backward pass whose values have been "
+                f"recomputed since; call backward() again, then read it"
+            )
+        return fitted_gradient(self.sender, target, self.compute())
+
+
+class _Pending:
+    """A node's gradient with deferred parts: what it received, plus what is computed on read."""
+
+    __slots__ = ("held", "passed")
+
+    def __init__(self, passed: Value | None, held: list[Any]) -> None:
+        self.passed = passed
+        self.held = held
+
+    def resolve(self, node: Node) -> Value:
+        extra = None
+        for part in self.held:
+            g = part.value(node) if type(part) is Deferred else part
+            extra = g if extra is None else extra + g
+        return extra if self.passed is None else self.passed + extra
+
+
+class Sent(NamedTuple):
+    """One step of the chain rule: ``source`` sends ``gradient`` to ``target``.
+
+    ``index`` is the target's position among the source's inputs, or ``None`` for a gradient
+    sent past them (``LogLoss``'s ``dz = a − y`` to the logit). ``upstream`` is the source's
+    own gradient. ``summed`` says the raw gradient had a broadcast shape and was summed to the
+    target's. ``passes_on`` is false for a gradient that is only recorded (``gradient`` is then
+    a ``Deferred``, computed when read).
+    """
+
+    source: Node
+    target: Node
+    index: int | None
+    gradient: Any
+    upstream: Value
+    summed: bool
+    passes_on: bool
+
+
+def chain_rule(output: Node, grad: Operand | None = None) -> list[Sent]:
+    """Run the chain rule from ``output``, setting every node's ``grad``; return its steps.
+
+    The steps are what ``explain()`` narrates: one ``Sent`` per gradient, in the order they
+    were sent. ``backward()`` runs the same walk without keeping them.
+    """
+    steps: list[Sent] = []
+    _walk_chain_rule(output, grad, steps.append)
+    return steps
+
+
+def _walk_chain_rule(
+    output: Node, grad: Operand | None, record: Callable[[Sent], Any] | None
+) -> None:
+    """The one place the backward pass is computed.
+
+    Nodes are visited output first, each after every node that uses it; a node that feeds
+    several others adds up what they send. ``record``, if given, receives every step.
+    """
+    for x, node in output._edges():
+        if x.stamp > node.stamp:
+            require_current(output, f"{_label(output)}.backward()")
+    backward_order = output._orders()[1]
+    seed = output._seed(grad)
+    # A token, not the output itself: a reference from every node back to the output would
+    # make each graph a cycle that outlives its step until the garbage collector runs.
+    this_pass = BackwardPass(_label(output), id(output))
+    for node in backward_order:
+        node._grad = None
+        node.grad_pass = this_pass
+    output._grad = seed
+    output.grad_pass = this_pass
+    held: dict[int, list[Any]] = {}  # gradients recorded but not passed on (see send_gradients)
+    check = anomaly.enabled()
+    for node in itertools.chain((output,), backward_order):
+        upstream = node._grad
+        if held and id(node) in held:
+            node._grad = _Pending(upstream, held.pop(id(node)))
+        if upstream is None or not node.inputs:
+            continue
+        inputs = node.inputs
+        sent: list[np.ndarray] = []
+        for k, (target, g, passes_on) in enumerate(node.send_gradients(upstream)):
+            if g is None or not target.requires_grad:
+                continue
+            if not passes_on:
+                held.setdefault(id(target), []).append(g)
+                if record is not None:
+                    index = k if k < len(inputs) and inputs[k] is target else None
+                    record(Sent(node, target, index, g, upstream, False, False))
+                continue
+            raw = g
+            target_value = target.value
+            if type(g) is float:
+                fits = type(target_value) is float
+            else:
+                fits = (
+                    type(g) is np.ndarray
+                    and g.dtype == np.float64
+                    and type(target_value) is not float
+                    and g.shape == target_value.shape
+                )
+            if not fits:
+                g = fitted_gradient(node, target, g)
+            if type(g) is not float:
+                # No two nodes may share a gradient array: a step may hand back its upstream
+                # gradient itself (Add), a view of it, or one array twice.
+                if _may_share(g, upstream) or (sent and any(_may_share(g, s) for s in sent)):
+                    g = target._copy_of(g)
+                sent.append(g)
+            if check and not anomaly.is_finite(g):
+                anomaly.report_non_finite_gradient(node, target, g, upstream)
+            target._grad = g if target._grad is None else target._grad + g
+            if record is not None:
+                index = k if k < len(inputs) and inputs[k] is target else None
+                summed = np.shape(raw) != shape_of(g)
+                record(Sent(node, target, index, g, upstream, summed, True))
+
+
 def topological_order(output: Node) -> list[Node]:
-    """The nodes ``output`` depends on, each before all of its inputs (``output`` first).
+    """The nodes ``output``'s gradient reaches, each before all of its inputs (``output`` first).
+
+    Nodes that do not depend on any ``Variable`` (constants, and ops on constants only) are
+    left out: no gradient flows into them. The order is the backward pass's: the first input's
+    branch first, so the lecture's graph goes dL, da, dz, dw1, dx1, dw2, dx2, db.
+    """
+    return [output, *output._orders()[1]]
+
+
+def _walk(output: Node) -> list[Node]:
+    """Every node ``output`` depends on, each after its inputs, ``output`` itself left out.
 
     An explicit stack instead of recursion, so a chain of a million nodes is fine; inputs are
-    visited in their tuple order, so the order is the same on every run. Nodes that do not
-    depend on any ``Variable`` (constants, and ops on constants only) are left out: no
-    gradient flows into them.
+    pushed in their tuple order, so the last input is expanded first and, read backwards, the
+    first input's branch comes first. The order is the same on every run.
     """
     order: list[Node] = []
-    visited: set[int] = set()  # ids: a node class may define == (and so no hash)
-    stack: list[Node | tuple[Node]] = [output]  # a node to expand, or (node,) once expanded
+    visited: set[int] = {id(output)}  # ids: a node class may define == (and so no hash)
+    stack: list[Node | tuple[Node]] = list(output.inputs)  # a node, or (node,) once expanded
     while stack:
         node = stack.pop()
         if type(node) is tuple:  # its inputs are all in ``order`` now
@@ -263,12 +417,9 @@ def topological_order(output: Node) -> list[Node]:
                 order.append(node)
                 continue
             stack.append((node,))
-            # Pushed in order, so the last input is expanded first; reversed at the end, the
-            # first input's branch comes first: dz, dw1, dx1, dw2, dx2, db, as the lecture goes.
             for parent in node.inputs:
-                if parent.requires_grad and id(parent) not in visited:
+                if id(parent) not in visited:
                     stack.append(parent)
-    order.reverse()
     return order
 
 
@@ -277,16 +428,18 @@ class Node:
 
     Subclasses (ops) set the class attributes ``symbol``, ``formula``, ``gradient_formulas``
     and ``local_derivatives`` (the lecture's formulas, with ``{out}`` for this node and
-    ``{0}``, ``{1}`` for its inputs) and write ``forward`` and ``backward_step``.
+    ``{0}``, ``{1}`` for its inputs) and write ``forward_step`` and ``backward_step``.
 
     Attributes
     ----------
     value : float or numpy.ndarray
-        A Python float for a scalar, a float64 array otherwise.
+        A Python float for a scalar, a float64 array otherwise. ``forward()`` writes a new
+        value into the same array when the shape is unchanged: copy it to keep it.
     grad : float, numpy.ndarray or None
         After ``backward()`` on some output ``L``: ``dL/d(this node)``, in the shape of
         ``value`` (the lecture's ``dz`` is ``z.grad``). ``None`` before backward, and for
-        nodes that no gradient reaches (constants).
+        nodes that no gradient reaches (constants). Like values, gradient arrays may be
+        rewritten in place by the next pass.
     grad_pass : BackwardPass or None
         The ``backward()`` call that last set ``grad`` (it names ``L`` above), so gradients
         from two different backward passes are never read as one.
@@ -296,9 +449,24 @@ class Node:
         The nodes this one was computed from, in order. Empty for a leaf.
     requires_grad : bool
         Whether any ``Variable`` feeds this node, i.e. whether backward computes its gradient.
+    stamp : int
+        Which data the value reflects: for a leaf, the tick of the clock when it was last given
+        a value; for an op, the newest of its inputs' stamps when it was computed. An op whose
+        input's stamp is newer than its own is stale.
     """
 
-    __slots__ = ("value", "grad", "grad_pass", "name", "inputs", "requires_grad")
+    __slots__ = (
+        "value",
+        "_grad",
+        "grad_pass",
+        "name",
+        "inputs",
+        "requires_grad",
+        "stamp",
+        "_orders_cache",
+        "_edges_cache",
+        "_copy_buffer",
+    )
 
     # numpy defers to our reflected operators, so ``X @ w`` and ``X * w`` build nodes.
     __array_ufunc__ = None
@@ -323,31 +491,29 @@ class Node:
                 break
         self.inputs = inputs
         self.name = _checked_name(name)
-        self.grad: Value | None = None
+        self._grad: Value | None = None
         self.grad_pass: BackwardPass | None = None
+        self._orders_cache = None
+        self._edges_cache = None
+        self._copy_buffer = None
         self.requires_grad = False
         for x in inputs:
             if x.requires_grad:
                 self.requires_grad = True
                 break
-        try:
-            value = self.forward(*[x.value for x in inputs])
-        except ShapeError:
-            raise
-        except ValueError as error:  # numpy's broadcasting and matmul errors
-            raise ShapeError(
-                f"{type(self).__name__} cannot combine its inputs {self.describe_inputs()}: "
-                f"{error}"
-            ) from error
-        self.value: Value = _as_output(value)
-        if _Settings.detect_anomaly and not _is_finite(self.value):
-            self._report_non_finite_value()
+        self.value = None  # no buffer to reuse yet
+        self.stamp = 0
+        self._compute(anomaly.enabled())
 
     # --- what each op writes -------------------------------------------------------------
 
-    def forward(self, *values: Value) -> Value:
-        """This node's value from its inputs' values."""
-        raise NotImplementedError(f"{type(self).__name__} does not define forward")
+    def forward_step(self, *values: Value) -> Value:
+        """This node's value from its inputs' values.
+
+        ``self.value`` still holds the previous run's value: an op may write the new one into
+        it (numpy's ``out=``, through ``reusable``) instead of allocating.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not define forward_step")
 
     def backward_step(self, grad: Value) -> tuple[Value | None, ...]:
         """One step of the chain rule: given ``d(this node)``, return ``d(input)`` per input.
@@ -357,7 +523,7 @@ class Node:
         """
         raise NotImplementedError(f"{type(self).__name__} does not define backward_step")
 
-    def send_gradients(self, grad: Value) -> Iterable[tuple[Node, Value | None, bool]]:
+    def send_gradients(self, grad: Value) -> Iterable[tuple[Node, Any, bool]]:
         """``(target, gradient, passes_on)`` for each gradient this node sends back.
 
         By default each input receives what ``backward_step`` gives it, and passes it on.
@@ -365,9 +531,102 @@ class Node:
         ``z``; the ``da`` it gives ``a`` is then recorded in ``a.grad`` but not passed on again
         (``passes_on=False``), so ``dz`` is never ``∞ · 0`` when ``a`` saturates.
         """
-        return [(x, g, True) for x, g in zip(self.inputs, self.backward_step(grad), strict=True)]
+        grads = self.backward_step(grad)
+        inputs = self.inputs
+        if type(grads) not in (tuple, list) or len(grads) != len(inputs):
+            count = len(grads) if isinstance(grads, (tuple, list)) else type(grads).__name__
+            raise TypeError(
+                f"{type(self).__name__}.backward_step returned {count} gradient(s) for its "
+                f"{len(inputs)} input(s); return a tuple with one gradient per input (None "
+                f"for an input that needs none)"
+            )
+        return [(x, g, True) for x, g in zip(inputs, grads, strict=True)]
 
-    # --- the backward pass -----------------------------------------------------------------
+    # --- the two passes --------------------------------------------------------------------
+
+    def _compute(self, check: bool) -> None:
+        stamp = 0
+        for x in self.inputs:  # the newest data this value is computed from
+            if x.stamp > stamp:
+                stamp = x.stamp
+        try:
+            value = self.forward_step(*[x.value for x in self.inputs])
+            if type(value) is not float and type(value) is not np.ndarray:
+                value = _as_output(value)
+            elif type(value) is np.ndarray and (value.ndim == 0 or value.dtype != np.float64):
+                value = _as_output(value)
+        except ValueError as error:
+            if type(error) is not ValueError:  # an op's own error (ShapeError ...) as it is
+                raise
+            raise ShapeError(  # numpy's broadcasting and matmul errors
+                f"{type(self).__name__} cannot combine its inputs {self.describe_inputs()}: "
+                f"{error}"
+            ) from error
+        self.value = value
+        self.stamp = stamp
+        if check and not anomaly.is_finite(value):
+            anomaly.report_non_finite_value(self)
+
+    def _orders(self) -> tuple[list[Node], list[Node]]:
+        """(every node this one depends on, inputs first; the backward pass's order after it).
+
+        Built once per output and kept: a node's inputs never change, so neither do these.
+        Neither list holds the node itself, so keeping them makes no reference cycle.
+        """
+        cached = self._orders_cache
+        if cached is None:
+            forward_order = _walk(self)
+            backward_order = [node for node in reversed(forward_order) if node.requires_grad]
+            cached = self._orders_cache = (forward_order, backward_order)
+        return cached
+
+    def _edges(self) -> Iterator[tuple[Node, Node]]:
+        """Every (input, node) pair of the graph, for the staleness check.
+
+        The pairs below this node are kept like the orders (they do not hold the node itself,
+        so they make no reference cycle).
+        """
+        edges = self._edges_cache
+        if edges is None:
+            edges = self._edges_cache = [
+                (x, node) for node in self._orders()[0] for x in node.inputs
+            ]
+        yield from edges
+        for x in self.inputs:
+            yield x, self
+
+    def forward(self) -> Value:
+        """Recompute this node and every node it depends on from the leaves' current values.
+
+        Run it after changing a leaf (``w.value = ...``, a ``Constant``'s new data), then
+        ``backward()``: the graph is built once and run again, as a training loop does. Nodes
+        are visited each after its inputs, without recursion. Values are written into the
+        arrays they already have when the shape is unchanged, so copy a value to keep it.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            This node's new value.
+
+        Examples
+        --------
+        >>> import autograd_lite as ag
+        >>> u, v = ag.Variable(3.0, name="u"), ag.Variable(4.0, name="v")
+        >>> p = (u * v).named("p")
+        >>> u.value = 100.0
+        >>> p.forward()
+        400.0
+        >>> p.backward()
+        >>> u.grad, v.grad
+        (4.0, 100.0)
+        """
+        check = anomaly.enabled()
+        for node in self._orders()[0]:
+            if node.inputs:
+                node._compute(check)
+        if self.inputs:
+            self._compute(check)
+        return self.value
 
     def backward(self, grad: Operand | None = None) -> None:
         """Run the chain rule from this node back to every node it depends on.
@@ -382,43 +641,11 @@ class Node:
         records this call as its ``grad_pass``; ``gradients()`` and drawing refuse a graph
         whose gradients come from different backward passes (a ``Variable`` shared by two
         losses holds the gradient of whichever ran last).
+
+        A leaf changed since the graph was computed makes it stale: backward raises
+        ``StaleGraphError`` naming the leaf; call ``forward()`` first.
         """
-        seed = self._seed(grad)
-        order = topological_order(self)
-        # A token, not self: a reference from every node back to the output would make each
-        # graph a cycle that outlives its step until the garbage collector runs.
-        this_pass = BackwardPass(_label(self))
-        for node in order:
-            node.grad = None
-            node.grad_pass = this_pass
-        self.grad = seed
-        held: dict[int, Value] = {}  # gradients recorded but not passed on (see send_gradients)
-        check = _Settings.detect_anomaly
-        for node in order:
-            upstream = node.grad
-            if upstream is not None and node.inputs:
-                sent: list[np.ndarray] = []
-                for target, g, passes_on in node.send_gradients(upstream):
-                    if g is None or not target.requires_grad:
-                        continue
-                    if not _fits(g, target.value):
-                        g = fitted_gradient(node, target, g)
-                    if type(g) is not float:
-                        # No two nodes may share a gradient array: a step may hand back its
-                        # upstream gradient itself (Add), a view of it, or one array twice.
-                        if _may_share(g, upstream) or any(_may_share(g, s) for s in sent):
-                            g = g.copy()
-                        sent.append(g)
-                    if passes_on:
-                        if check and not _is_finite(g):
-                            node._report_non_finite_gradient(target, g)
-                        target.grad = g if target.grad is None else target.grad + g
-                    else:
-                        before = held.get(id(target))
-                        held[id(target)] = g if before is None else before + g
-            if held and id(node) in held:
-                extra = held.pop(id(node))
-                node.grad = extra if node.grad is None else node.grad + extra
+        _walk_chain_rule(self, grad, None)
 
     def _seed(self, grad: Operand | None) -> Value:
         if grad is None:
@@ -439,27 +666,31 @@ class Node:
             )
         return seed
 
-    def _report_non_finite_value(self) -> None:
-        bad = [x for x in self.inputs if not _is_finite(x.value)]
-        kind = _non_finite_kind(self.value)
-        if bad:
-            origin = ", ".join(_describe_with_shape(x) for x in bad)
-            raise NonFiniteError(
-                f"{self.describe()} produced {kind} in its value because its input already "
-                f"held NaN or inf: {origin}"
-            )
-        raise NonFiniteError(
-            f"{self.describe()} produced {kind} in its value from finite inputs: "
-            f"{self.describe_inputs()}"
-        )
+    def _copy_of(self, g: np.ndarray) -> np.ndarray:
+        """A copy of ``g`` to be this node's own gradient, in the array kept from the last pass.
 
-    def _report_non_finite_gradient(self, target: Node, g: Value) -> None:
-        label = target.name or f"input of {self.describe()}"
-        raise NonFiniteError(
-            f"the backward step of {self.describe()} produced {_non_finite_kind(g)} in "
-            f"d{label} (for {target.describe()}); its own gradient was "
-            f"{_summary(self.grad)}, its inputs {self.describe_inputs()}"
-        )
+        Only for the first gradient the node receives in a pass: a later one is added to what
+        it holds, which may be that very array.
+        """
+        if self._grad is not None:
+            return g.copy()
+        buffer = self._copy_buffer
+        if type(buffer) is not np.ndarray or buffer.shape != g.shape:
+            buffer = self._copy_buffer = np.empty(g.shape)
+        np.copyto(buffer, g)
+        return buffer
+
+    @property
+    def grad(self) -> Value | None:
+        """``dL/d(this node)`` after ``L.backward()``; see the class docstring."""
+        g = self._grad
+        if type(g) is _Pending:
+            g = self._grad = g.resolve(self)
+        return g
+
+    @grad.setter
+    def grad(self, value: Value | None) -> None:
+        self._grad = value
 
     # --- reading a graph -------------------------------------------------------------------
 
@@ -479,14 +710,16 @@ class Node:
         >>> y.gradients()
         {'dy': 1.0, 'dw': 6.0}
         """
-        if self.grad is None:
+        if self._grad is None:
             raise RuntimeError(f"{self.describe()} has no gradient yet: call backward() first")
+        reader = f"{self.describe()}.gradients()"
+        require_current(self, reader)
         order = topological_order(self)
-        require_one_backward_pass(order, f"{self.describe()}.gradients()")
+        require_one_backward_pass(order, reader)
         found: dict[str, Value] = {}
         owners: dict[str, Node] = {}
         for node in order:
-            if node.name is None or node.grad is None:
+            if node.name is None or node._grad is None:
                 continue
             key = "d" + node.name
             if key in owners and owners[key] is not node:
@@ -514,19 +747,18 @@ class Node:
     @property
     def shape(self) -> tuple[int, ...]:
         """The shape of ``value``: ``()`` for a scalar."""
-        return _shape_of(self.value)
+        return shape_of(self.value)
 
     @property
     def ndim(self) -> int:
         """The number of axes of ``value``."""
-        value = self.value
-        return value.ndim if type(value) is np.ndarray else np.ndim(value)
+        return len(shape_of(self.value))
 
     @property
     def size(self) -> int:
         """The number of entries of ``value``."""
         value = self.value
-        return value.size if type(value) is np.ndarray else int(np.size(value))
+        return 1 if type(value) is float else value.size
 
     @property
     def label(self) -> str:
@@ -542,81 +774,139 @@ class Node:
         kind = type(self).__name__
         return f"{kind} {self.name!r}" if self.name is not None else kind
 
+    def describe_with_shape(self) -> str:
+        """``'z' (Add, shape (3,))``: the name, kind and shape, for error messages."""
+        kind = type(self).__name__
+        who = f"{self.name!r} ({kind}" if self.name is not None else f"({kind}"
+        return f"{who}, shape {self.shape})"
+
     def describe_inputs(self) -> str:
         """The inputs with their kinds and shapes, for error messages."""
-        return ", ".join(_describe_with_shape(x) for x in self.inputs)
+        return ", ".join(x.describe_with_shape() for x in self.inputs)
 
     def __repr__(self) -> str:
         parts = [f"name={self.name!r}"] if self.name is not None else []
-        parts.append(f"value={_summary(self.value)}")
-        if self.grad is not None:
-            parts.append(f"grad={_summary(self.grad)}")
+        parts.append(f"value={anomaly.summary(self.value)}")
+        if self._grad is not None:
+            parts.append(f"grad={anomaly.summary(self.grad)}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
-    # --- operators build op nodes --------------------------------------------------------------
 
-    def __add__(self, other: Operand) -> Node:
-        return _ops.Add(self, other)
+class LeafValue(np.ndarray):
+    """A leaf's array value as you read it: read-only, so every change goes through assignment.
 
-    def __radd__(self, other: Operand) -> Node:
-        return _ops.Add(other, self)
+    ``w.value[0] = 5`` is refused (the graph could not notice it); assign a new array instead,
+    ``w.value = new``. In-place operators give a new array, as they do for a float, so
+    ``w.value -= alpha * w.grad`` assigns the difference. Arithmetic gives ordinary arrays.
+    """
 
-    def __sub__(self, other: Operand) -> Node:
-        return _ops.Subtract(self, other)
+    _owner = "this leaf"
 
-    def __rsub__(self, other: Operand) -> Node:
-        return _ops.Subtract(other, self)
+    def __array_wrap__(
+        self, array: np.ndarray, context: Any = None, return_scalar: bool = False
+    ) -> Any:
+        if return_scalar:
+            return array[()]
+        return array.view(np.ndarray) if type(array) is not np.ndarray else array
 
-    def __mul__(self, other: Operand) -> Node:
-        return _ops.Multiply(self, other)
+    def __setitem__(self, key: Any, value: Any) -> None:
+        owner = self._owner
+        raise ValueError(
+            f"the value of {owner} is read-only, so that the graphs built on it notice every "
+            f"change; assign a new value instead: new = leaf.value.copy(); new[...] = ...; "
+            f"leaf.value = new"
+        )
 
-    def __rmul__(self, other: Operand) -> Node:
-        return _ops.Multiply(other, self)
+    def copy(self, order: Any = "C") -> np.ndarray:  # type: ignore[override]
+        """A writable copy, as an ordinary array."""
+        return np.array(self, order=order, subok=False)
 
-    def __truediv__(self, other: Operand) -> Node:
-        return _ops.Divide(self, other)
+    def __reduce__(self) -> Any:
+        return (_read_only, (np.asarray(self).copy(), self._owner))
 
-    def __rtruediv__(self, other: Operand) -> Node:
-        return _ops.Divide(other, self)
+    def __iadd__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.add(self, other)
 
-    def __matmul__(self, other: Operand) -> Node:
-        return _ops.MatMul(self, other)
+    def __isub__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.subtract(self, other)
 
-    def __rmatmul__(self, other: Operand) -> Node:
-        return _ops.MatMul(other, self)
+    def __imul__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.multiply(self, other)
 
-    def __neg__(self) -> Node:
-        return _ops.Negate(self)
+    def __itruediv__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.true_divide(self, other)
 
-    @property
-    def T(self) -> Node:
-        """The transpose, as a ``Transpose`` node."""
-        return _ops.Transpose(self)
+    def __ipow__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.power(self, other)
 
-    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
-        """A ``Sum`` node: the sum of the entries (over ``axis`` if given)."""
-        return _ops.Sum(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
-        """A ``Mean`` node: the average of the entries (over ``axis`` if given)."""
-        return _ops.Mean(self, axis=axis, keepdims=keepdims)
-
-
-def _describe_with_shape(node: Node) -> str:
-    kind = type(node).__name__
-    who = f"{node.name!r} ({kind}" if node.name is not None else f"({kind}"
-    return f"{who}, shape {node.shape})"
+    def __imatmul__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.matmul(self, other)
 
 
-def _non_finite_kind(value: Value) -> str:
-    return "nan" if np.isnan(value).any() else "inf"
+def _read_only(array: np.ndarray, owner: str) -> LeafValue:
+    view = array.view(LeafValue)
+    view.flags.writeable = False
+    view._owner = owner
+    return view
 
 
-class Variable(Node):
+class _Leaf(Node):
+    """What ``Variable`` and ``Constant`` share: a value set by assignment, and noticed."""
+
+    __slots__ = ("_value", "_order")
+
+    def __init__(
+        self, value: Any, name: str | None, what: str, requires_grad: bool, order: str = "C"
+    ) -> None:
+        self.inputs = ()
+        self.name = _checked_name(name)
+        self._grad = None
+        self.grad_pass = None
+        self._orders_cache = None
+        self._edges_cache = None
+        self._copy_buffer = None
+        self.requires_grad = requires_grad
+        self._order = order
+        self._set(value, what)
+
+    @property  # type: ignore[override]
+    def value(self) -> Value:
+        """The leaf's value: a float, or a read-only float64 array (see ``LeafValue``).
+
+        Assigning converts and checks as the constructor does, and marks every graph built on
+        this leaf stale until its ``forward()`` runs.
+        """
+        return self._value
+
+    @value.setter
+    def value(self, data: Any) -> None:
+        self._set(data, self.describe())
+
+    def _set(self, data: Any, what: str) -> None:
+        value = as_value(data, what, self._order)
+        if type(value) is not float:
+            value = _read_only(value, self.describe())
+        self._value = value
+        self.stamp = next(_clock)
+
+    def _lay_out(self, order: str) -> None:
+        """Keep the value in memory ``order`` from now on (the same numbers, not a change).
+
+        ``MatMul`` asks its data operand for Fortran order, so that both ``X·w`` and
+        ``Xᵀ·dZ`` read it contiguously.
+        """
+        self._order = order
+        value = self._value
+        if type(value) is not float and not value.flags[f"{order}_CONTIGUOUS"]:
+            self._value = _read_only(np.array(value, order=order), value._owner)
+
+
+class Variable(_Leaf):
     """A leaf whose gradient ``backward()`` computes: a parameter (``w``, ``b``) or an input.
 
     The value is copied (integers and bools become float64). It is yours to update between
-    steps, as gradient descent does: ``w.value = w.value - alpha * w.grad``.
+    steps, as gradient descent does: ``w.value = w.value - alpha * w.grad``, then
+    ``L.forward()`` to recompute the graph from it.
 
     Examples
     --------
@@ -630,31 +920,29 @@ class Variable(Node):
 
     def __init__(self, value: Any, name: str | None = None) -> None:
         what = f"Variable {name!r}" if name is not None else "Variable"
-        self.value = as_value(value, what)
-        self.inputs = ()
-        self.name = _checked_name(name)
-        self.grad = None
-        self.grad_pass = None
-        self.requires_grad = True
+        super().__init__(value, name, what, requires_grad=True)
 
 
-class Constant(Node):
+class Constant(_Leaf):
     """A leaf that ``backward()`` does not differentiate: data such as ``X`` and ``y``.
 
     Numbers and arrays given to an operator or op become constants; the value is copied, so
     changing the original array afterwards cannot change the graph. Wrap a large data set once
-    (``X = ag.Constant(X)``) and reuse it, rather than letting every step copy it again.
+    (``X = ag.Constant(X)``) and reuse it, rather than letting every step copy it again. A
+    constant's value can be replaced, like a variable's (``x.value = next_example``), to run
+    the same graph on new data.
     """
 
     __slots__ = ()
 
-    def __init__(self, value: Any, name: str | None = None, *, what: str = "Constant") -> None:
-        self.value = as_value(value, what)
-        self.inputs = ()
-        self.name = _checked_name(name)
-        self.grad = None
-        self.grad_pass = None
-        self.requires_grad = False
-
-
-from autograd_lite import ops as _ops  # noqa: E402  (ops subclass Node; operators build them)
+    def __init__(
+        self,
+        value: Any,
+        name: str | None = None,
+        *,
+        what: str | None = None,
+        order: str = "C",
+    ) -> None:
+        if what is None:
+            what = f"Constant {name!r}" if name is not None else "Constant"
+        super().__init__(value, name, what, requires_grad=False, order=order)

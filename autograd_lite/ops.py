@@ -12,14 +12,42 @@ the operators ``+ - * / @`` and unary ``-`` on nodes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
 from autograd_lite.errors import ShapeError
-from autograd_lite.node import Constant, Node, Operand, Value, as_node
+from autograd_lite.node import (
+    Constant,
+    Deferred,
+    Node,
+    Operand,
+    Value,
+    as_node,
+    reusable,
+    scratch,
+    shape_of,
+)
 
 Axis = int | tuple[int, ...] | None
+
+
+def _out(node: Node, *values: Value) -> np.ndarray | None:
+    """``node``'s previous value, to write the new one into, when it keeps its shape.
+
+    For an elementwise op: arrays of one shape (floats broadcast over them) give a value of
+    that shape. Inputs of different shapes broadcast: then a new array is made.
+    """
+    shape = None
+    for v in values:
+        if type(v) is not float:
+            if shape is None:
+                shape = v.shape
+            elif v.shape != shape:
+                return None
+    return None if shape is None else reusable(node.value, shape)
 
 
 class Add(Node):
@@ -35,8 +63,10 @@ class Add(Node):
     gradient_formulas = ("d{0} = d{out}", "d{1} = d{out}")
     local_derivatives = ("1", "1")
 
-    def forward(self, x: Value, y: Value) -> Value:
-        return x + y
+    def forward_step(self, x: Value, y: Value) -> Value:
+        if type(x) is float and type(y) is float:
+            return x + y
+        return np.add(x, y, out=_out(self, x, y))
 
     def backward_step(self, dz: Value) -> tuple[Value, Value]:
         return dz, dz
@@ -51,8 +81,10 @@ class Subtract(Node):
     gradient_formulas = ("d{0} = d{out}", "d{1} = −d{out}")
     local_derivatives = ("1", "−1")
 
-    def forward(self, x: Value, y: Value) -> Value:
-        return x - y
+    def forward_step(self, x: Value, y: Value) -> Value:
+        if type(x) is float and type(y) is float:
+            return x - y
+        return np.subtract(x, y, out=_out(self, x, y))
 
     def backward_step(self, dz: Value) -> tuple[Value, Value]:
         return dz, -dz
@@ -67,8 +99,10 @@ class Negate(Node):
     gradient_formulas = ("d{0} = −d{out}",)
     local_derivatives = ("−1",)
 
-    def forward(self, x: Value) -> Value:
-        return -x
+    def forward_step(self, x: Value) -> Value:
+        if type(x) is float:
+            return -x
+        return np.negative(x, out=_out(self, x))
 
     def backward_step(self, dz: Value) -> tuple[Value]:
         return (-dz,)
@@ -86,8 +120,10 @@ class Multiply(Node):
     gradient_formulas = ("d{0} = {1} · d{out}", "d{1} = {0} · d{out}")
     local_derivatives = ("{1}", "{0}")
 
-    def forward(self, x: Value, y: Value) -> Value:
-        return x * y
+    def forward_step(self, x: Value, y: Value) -> Value:
+        if type(x) is float and type(y) is float:
+            return x * y
+        return np.multiply(x, y, out=_out(self, x, y))
 
     def backward_step(self, dz: Value) -> tuple[Value | None, Value | None]:
         x, y = self.inputs
@@ -106,8 +142,9 @@ class Divide(Node):
     gradient_formulas = ("d{0} = d{out} / {1}", "d{1} = −d{out} · {0} / {1}²")
     local_derivatives = ("1/{1}", "−{0}/{1}²")
 
-    def forward(self, x: Value, y: Value) -> Value:
-        return np.divide(x, y)  # numpy's inf-with-a-warning for a zero divisor, not an exception
+    def forward_step(self, x: Value, y: Value) -> Value:
+        # numpy's inf-with-a-warning for a zero divisor, not Python's exception
+        return np.divide(x, y, out=_out(self, x, y))
 
     def backward_step(self, dz: Value) -> tuple[Value | None, Value | None]:
         x, y = self.inputs
@@ -122,6 +159,9 @@ class MatMul(Node):
 
     Backward: ``dX = dZ · wᵀ`` and ``dw = Xᵀ · dZ``. With examples in the rows of ``X``,
     ``dw = Xᵀ · dZ`` is the lecture's accumulator loop ``dw += x(i) · dz(i)`` done at once.
+
+    A constant ``X`` (data) is kept in Fortran order, column after column: then both ``X · w``
+    and ``Xᵀ · dZ`` read it contiguously, which is up to twice as fast for a tall ``X``.
     """
 
     __slots__ = ()
@@ -130,16 +170,28 @@ class MatMul(Node):
     gradient_formulas = ("d{0} = d{out} · {1}ᵀ", "d{1} = {0}ᵀ · d{out}")
     local_derivatives = ("{1}ᵀ", "{0}ᵀ")
 
-    def forward(self, x: Value, w: Value) -> Value:
-        if np.ndim(x) > 2 or np.ndim(w) > 2:
+    def __init__(self, x: Operand, w: Operand, name: str | None = None) -> None:
+        if not isinstance(x, Node):
+            x = Constant(x, what="MatMul input 0", order="F")  # one copy, laid out for both
+        elif isinstance(x, Constant) and x.ndim == 2:
+            x._lay_out("F")
+        super().__init__(x, w, name=name)
+
+    def forward_step(self, x: Value, w: Value) -> Value:
+        if type(x) is float or type(w) is float or x.ndim > 2 or w.ndim > 2:
             raise ShapeError(
                 f"MatMul takes 1-D and 2-D operands; got {self.describe_inputs()}"
             )
-        return np.matmul(x, w)
+        shape = x.shape[:-1] + w.shape[1:]
+        return np.matmul(x, w, out=reusable(self.value, shape) if shape else None)
 
     def backward_step(self, dz: Value) -> tuple[Value | None, Value | None]:
         x_node, w_node = self.inputs
         x, w = x_node.value, w_node.value
+        if x.ndim == 2 and w.ndim == 1:  # the lecture's Z = X·w: matrix-vector products
+            dx = np.outer(dz, w) if x_node.requires_grad else None
+            dw = x.T @ dz if w_node.requires_grad else None
+            return dx, dw
         # A 1-D operand is a row (on the left) or a column (on the right), as in numpy.
         x2 = x if x.ndim == 2 else x.reshape(1, -1)
         w2 = w if w.ndim == 2 else w.reshape(-1, 1)
@@ -158,7 +210,7 @@ class Transpose(Node):
     gradient_formulas = ("d{0} = (d{out})ᵀ",)
     local_derivatives = ("(·)ᵀ",)
 
-    def forward(self, x: Value) -> Value:
+    def forward_step(self, x: Value) -> Value:
         return np.transpose(x)
 
     def backward_step(self, dz: Value) -> tuple[Value]:
@@ -166,16 +218,32 @@ class Transpose(Node):
 
 
 class _Reduction(Node):
-    """What ``Sum`` and ``Mean`` share: the axis they reduce over, and whether to keep it."""
+    """What ``Sum`` and ``Mean`` share: the axis they reduce over, whether to keep it, and the
+    array their backward step spreads the gradient into (kept from one pass to the next)."""
 
-    __slots__ = ("axis", "keepdims")
+    __slots__ = ("axis", "keepdims", "_spread_into")
 
     def __init__(
         self, x: Operand, axis: Axis = None, keepdims: bool = False, name: str | None = None
     ) -> None:
         self.axis = axis
         self.keepdims = keepdims
+        self._spread_into = None
         super().__init__(x, name=name)
+
+    def _spread(self, grad: Value) -> Value:
+        """Give every entry of the input its share of the gradient: ``grad`` itself, copied."""
+        shape = self.inputs[0].shape
+        if not shape:
+            return float(grad)
+        out = self._spread_into = scratch(self._spread_into, shape)
+        if type(grad) is float:
+            out.fill(grad)  # each entry is its own number
+            return out
+        if self.axis is not None and not self.keepdims and grad.ndim != 0:
+            grad = np.expand_dims(grad, self.axis)
+        np.copyto(out, grad)
+        return out
 
 
 class Sum(_Reduction):
@@ -191,11 +259,11 @@ class Sum(_Reduction):
     gradient_formulas = ("d{0} = d{out}, for every entry",)
     local_derivatives = ("1",)
 
-    def forward(self, x: Value) -> Value:
+    def forward_step(self, x: Value) -> Value:
         return np.sum(x, axis=self.axis, keepdims=self.keepdims)
 
     def backward_step(self, ds: Value) -> tuple[Value]:
-        return (_spread(ds, self.inputs[0].shape, self.axis, self.keepdims),)
+        return (self._spread(ds),)
 
 
 class Mean(_Reduction):
@@ -212,10 +280,12 @@ class Mean(_Reduction):
     gradient_formulas = ("d{0} = d{out} / m, for every entry",)
     local_derivatives = ("1/m",)
 
-    def forward(self, x: Value) -> Value:
-        if np.size(x) == 0:
+    def forward_step(self, x: Value) -> Value:
+        if type(x) is float:
+            return x
+        if x.size == 0:
             raise ShapeError(f"Mean of an empty array: {self.describe_inputs()}")
-        if self.axis is None and not self.keepdims and type(x) is np.ndarray:
+        if self.axis is None and not self.keepdims:
             return np.add.reduce(x, axis=None) / x.size  # np.mean's arithmetic, less overhead
         return np.mean(x, axis=self.axis, keepdims=self.keepdims)
 
@@ -225,18 +295,7 @@ class Mean(_Reduction):
         return self.inputs[0].size // max(self.size, 1)
 
     def backward_step(self, dJ: Value) -> tuple[Value]:
-        return (_spread(dJ / self.m, self.inputs[0].shape, self.axis, self.keepdims),)
-
-
-def _spread(grad: Value, shape: tuple[int, ...], axis: Axis, keepdims: bool) -> Value:
-    """Give every entry of an input of ``shape`` its share of a reduction's gradient."""
-    if not shape:
-        return float(grad)
-    if np.ndim(grad) == 0:
-        return np.full(shape, grad)  # each entry is its own number
-    if axis is not None and not keepdims:
-        grad = np.expand_dims(grad, axis)
-    return np.array(np.broadcast_to(grad, shape))  # a copy: each entry is its own number
+        return (self._spread(dJ / self.m),)
 
 
 class Log(Node):
@@ -248,8 +307,8 @@ class Log(Node):
     gradient_formulas = ("d{0} = d{out} / {0}",)
     local_derivatives = ("1/{0}",)
 
-    def forward(self, x: Value) -> Value:
-        return np.log(x)
+    def forward_step(self, x: Value) -> Value:
+        return np.log(x, out=_out(self, x))  # numpy's −inf with a warning for log 0
 
     def backward_step(self, dz: Value) -> tuple[Value]:
         return (np.divide(dz, self.inputs[0].value),)
@@ -264,20 +323,11 @@ class Exp(Node):
     gradient_formulas = ("d{0} = d{out} · {out}",)
     local_derivatives = ("{out}",)
 
-    def forward(self, x: Value) -> Value:
-        return np.exp(x)
+    def forward_step(self, x: Value) -> Value:
+        return np.exp(x, out=_out(self, x))  # numpy's inf with a warning on overflow
 
     def backward_step(self, dz: Value) -> tuple[Value]:
         return (dz * self.value,)
-
-
-def _exp_neg_abs(z: Value) -> Value:
-    """``e^(−|z|)``, in (0, 1]: never overflows. A float for a float."""
-    if type(z) is float:
-        return float(np.exp(-abs(z)))
-    e = np.abs(z)
-    np.negative(e, out=e)
-    return np.exp(e, out=e)
 
 
 def _sigmoid(e: Value, nonnegative: bool | np.ndarray) -> Value:
@@ -290,9 +340,6 @@ def _sigmoid(e: Value, nonnegative: bool | np.ndarray) -> Value:
         return a if nonnegative else e * a
     a = 1.0 + e
     np.divide(1.0, a, out=a)
-    # For t < 0, σ(t) = e^t / (1 + e^t) = e · a; writing it as 1 − a would cancel to 0. As
-    # 0 ≤ e ≤ 1, max(e, [t ≥ 0]) is exactly 1 where t ≥ 0 and e where t < 0: a factor found
-    # without a branch per entry (np.where on mixed signs is several times slower).
     a *= np.maximum(e, nonnegative)
     return a
 
@@ -305,7 +352,7 @@ class Sigmoid(Node):
     ``da · a(1 − a)`` multiplied out but the simplified ``a − y`` (see ``LogLoss``).
     """
 
-    __slots__ = ("e",)
+    __slots__ = ("e", "_factor", "_nonnegative")
     symbol = "σ"
     formula = "{out} = σ({0}) = 1 / (1 + e^(−{0}))"
     gradient_formulas = ("d{0} = d{out} · {out}(1 − {out})",)
@@ -314,13 +361,38 @@ class Sigmoid(Node):
     e: Value
     """``e^(−|z|)``, the forward's one exponential; ``LogLoss`` reuses it."""
 
-    def forward(self, z: Value) -> Value:
-        self.e = _exp_neg_abs(z)
-        return _sigmoid(self.e, z >= 0)
+    def __init__(self, z: Operand, name: str | None = None) -> None:
+        self.e = self._factor = self._nonnegative = None
+        super().__init__(z, name=name)
+
+    def forward_step(self, z: Value) -> Value:
+        if type(z) is float:
+            e = self.e = math.exp(-abs(z))
+            a = 1.0 / (1.0 + e)
+            return a if z >= 0 else e * a
+        shape = z.shape
+        e = self.e = scratch(self.e, shape)
+        np.abs(z, out=e)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
+        a = np.add(e, 1.0, out=reusable(self.value, shape))
+        np.divide(1.0, a, out=a)
+        # For z < 0, σ(z) = e^z / (1 + e^z) = e · a; writing it as 1 − a would cancel to 0. As
+        # 0 ≤ e ≤ 1, max(e, [z ≥ 0]) is exactly 1 where z ≥ 0 and e where z < 0: a factor found
+        # without a branch per entry (np.where on mixed signs is several times slower).
+        nonnegative = self._nonnegative = scratch(self._nonnegative, shape, np.bool_)
+        np.greater_equal(z, 0.0, out=nonnegative)
+        factor = self._factor = scratch(self._factor, shape)
+        np.maximum(e, nonnegative, out=factor)
+        return np.multiply(a, factor, out=a)
 
     def backward_step(self, da: Value) -> tuple[Value]:
         a = self.value
         return (da * a * (1.0 - a),)
+
+
+class _LabelError(ValueError):
+    """Labels or a probability outside [0, 1]: a ValueError of the op's own, not numpy's."""
 
 
 class LogLoss(Node):
@@ -335,14 +407,16 @@ class LogLoss(Node):
       terms, exact for every finite ``z`` with no clipping (``y = 1, z = −800`` gives 800);
     - going back, it sends the lecture's simplification ``dz = dL · (a − y)`` straight to ``z``.
       ``da`` is still recorded in ``a.grad``, but ``a`` does not multiply it by ``a(1 − a)``
-      again: once ``a`` rounds to 0.0 or 1.0 that product would be ``∞ · 0``.
+      again: once ``a`` rounds to 0.0 or 1.0 that product would be ``∞ · 0``. Nothing is
+      computed from ``da``, so it is computed only when ``a.grad`` is read.
 
     Labels must have exactly the prediction's shape (one label per prediction) and lie in
-    [0, 1]. For a plain probability ``a`` (not a Sigmoid's output), ``a`` of exactly 0 or 1
-    gives an honest ``inf`` with numpy's divide-by-zero warning; ``0 · log 0`` counts as 0.
+    [0, 1]; they are checked again whenever they change. For a plain probability ``a`` (not a
+    Sigmoid's output), ``a`` of exactly 0 or 1 gives an honest ``inf`` with numpy's
+    divide-by-zero warning; ``0 · log 0`` counts as 0.
     """
 
-    __slots__ = ()
+    __slots__ = ("_term", "_dz", "_one_minus_y", "_labels_checked")
     symbol = "L"
     formula = "{out} = −({1} · log {0} + (1 − {1}) · log(1 − {0}))"
     gradient_formulas = (
@@ -356,15 +430,8 @@ class LogLoss(Node):
     def __init__(self, a: Operand, y: Operand, name: str | None = None) -> None:
         a = as_node(a, what="LogLoss prediction a")
         y = as_node(y, what="LogLoss labels y")
-        if a.shape != y.shape:
-            raise ShapeError(
-                f"LogLoss needs one label per prediction, but the prediction "
-                f"{_who(a)} has shape {a.shape} and the labels {_who(y)} have shape "
-                f"{y.shape}; reshape one of them (e.g. y.reshape({a.shape})) so they match"
-            )
-        _require_unit_interval(y.value, f"LogLoss labels {_who(y)}")
-        if not isinstance(a, Sigmoid):
-            _require_unit_interval(a.value, f"LogLoss prediction {_who(a)}")
+        self._term = self._dz = self._one_minus_y = None
+        self._labels_checked = -1  # the labels' stamp when last checked
         super().__init__(a, y, name=name)
 
     @property
@@ -373,16 +440,47 @@ class LogLoss(Node):
         a = self.inputs[0]
         return a.inputs[0] if isinstance(a, Sigmoid) else None
 
-    def forward(self, a: Value, y: Value) -> Value:
+    def _check(self, a: Value, y: Value) -> None:
+        a_node, y_node = self.inputs
+        if shape_of(a) != shape_of(y):
+            raise ShapeError(
+                f"LogLoss needs one label per prediction, but the prediction "
+                f"{_who(a_node)} has shape {shape_of(a)} and the labels {_who(y_node)} have "
+                f"shape {shape_of(y)}; reshape one of them (e.g. y.reshape({shape_of(a)})) so "
+                f"they match"
+            )
+        if y_node.stamp != self._labels_checked:  # checked once per new set of labels
+            _require_unit_interval(y, f"LogLoss labels {_who(y_node)}")
+            self._labels_checked = y_node.stamp
+            self._one_minus_y = 1.0 - y
+        if not isinstance(a_node, Sigmoid):
+            _require_unit_interval(a, f"LogLoss prediction {_who(a_node)}")
+
+    def forward_step(self, a: Value, y: Value) -> Value:
+        self._check(a, y)
         logit = self.logit
-        if logit is not None:
-            z = logit.value
-            loss = _log1p(self.inputs[0].e)  # log(1 + e^(−|z|)), never overflows
-            loss += _weighted(y, _negative_part(z))
-            loss += _weighted(1.0 - y, _positive_part(z))
-            return loss
-        # log1p(−a) is log(1 − a) without first rounding 1 − a (which loses a tiny a).
-        return -(_times_log(y, a) + _times_log(1.0 - y, -a, np.log1p))
+        if logit is None:
+            # log1p(−a) is log(1 − a) without first rounding 1 − a (which loses a tiny a).
+            return -(_times_log(y, a) + _times_log(self._one_minus_y, -a, np.log1p))
+        z, e = logit.value, self.inputs[0].e
+        if type(z) is float:
+            loss = math.log1p(e)  # log(1 + e^(−|z|)), never overflows
+            loss += _weighted(y, max(-z, 0.0))
+            return loss + _weighted(self._one_minus_y, max(z, 0.0))
+        if not math.isfinite(np.add.reduce(z, axis=None)):  # an infinite logit, or NaN
+            loss = np.log1p(e)
+            loss += _weighted(y, np.maximum(-z, 0.0))
+            return loss + _weighted(self._one_minus_y, np.maximum(z, 0.0))
+        # The same sum, written into arrays kept from the last run: no new m-long array.
+        loss = np.log1p(e, out=reusable(self.value, z.shape))
+        term = self._term = scratch(self._term, z.shape)
+        np.negative(z, out=term)
+        np.maximum(term, 0.0, out=term)
+        np.multiply(y, term, out=term)
+        np.add(loss, term, out=loss)
+        np.maximum(z, 0.0, out=term)
+        np.multiply(self._one_minus_y, term, out=term)
+        return np.add(loss, term, out=loss)
 
     def backward_step(self, dL: Value) -> tuple[Value | None, Value | None]:
         a_node, y_node = self.inputs
@@ -402,13 +500,21 @@ class LogLoss(Node):
         dy = dL * -z if y_node.requires_grad else None  # log(1 − σ(z)) − log σ(z) = −z
         return da, dy
 
-    def send_gradients(self, dL: Value) -> Iterable[tuple[Node, Value | None, bool]]:
+    def send_gradients(self, dL: Value) -> Iterable[tuple[Node, Any, bool]]:
         logit = self.logit
         if logit is None:
             return super().send_gradients(dL)
         a, y = self.inputs
-        da, dy = self.backward_step(dL)
-        dz = dL * (a.value - y.value)  # dz = da · a(1 − a) = a − y, simplified as in the lecture
+        a_value, y_value = a.value, y.value
+        # dz = da · a(1 − a) = a − y, simplified as in the lecture
+        if type(a_value) is float:
+            dz = dL * (a_value - y_value)
+        else:
+            dz = self._dz = scratch(self._dz, a_value.shape)
+            np.subtract(a_value, y_value, out=dz)
+            np.multiply(dL, dz, out=dz)
+        dy = dL * -logit.value if y.requires_grad else None
+        da = Deferred(lambda: self.backward_step(dL)[0], self, (self, a, y, logit))
         return [(a, da, False), (y, dy, True), (logit, dz, True)]
 
 
@@ -426,7 +532,7 @@ def _require_unit_interval(value: Value, what: str) -> None:
         low = float(np.minimum.reduce(value, axis=None))
         high = float(np.maximum.reduce(value, axis=None))
     if not (0.0 <= low and high <= 1.0):  # NaN fails both comparisons
-        raise ValueError(f"{what} must lie in [0, 1], but range from {low} to {high}")
+        raise _LabelError(f"{what} must lie in [0, 1], but range from {low} to {high}")
 
 
 def _times_log(c: Value, p: Value, log: np.ufunc = np.log) -> Value:
@@ -473,24 +579,6 @@ def _weighted(c: Value, v: Value) -> Value:
     product = np.zeros(v.shape)
     np.multiply(c, v, out=product, where=c != 0)
     return product
-
-
-def _log1p(x: Value) -> Value:
-    """``log(1 + x)``: numpy's, kept a Python float for a float (numpy scalars are slower)."""
-    return float(np.log1p(x)) if type(x) is float else np.log1p(x)
-
-
-def _positive_part(x: Value) -> Value:
-    """``max(x, 0)``, NaN staying NaN; Python's ``max`` for a float, numpy's for an array."""
-    return max(x, 0.0) if type(x) is float else np.maximum(x, 0.0)
-
-
-def _negative_part(x: Value) -> Value:
-    """``max(−x, 0)``, NaN staying NaN, with one new array for an array."""
-    if type(x) is float:
-        return max(-x, 0.0)
-    minus_x = np.negative(x)
-    return np.maximum(minus_x, 0.0, out=minus_x)
 
 
 # --- functions that build the nodes ------------------------------------------------------------
@@ -551,3 +639,76 @@ def exp(x: Operand, name: str | None = None) -> Exp:
 def matmul(x: Operand, w: Operand, name: str | None = None) -> MatMul:
     """The matrix product ``x @ w``: a ``MatMul`` node."""
     return MatMul(x, w, name=name)
+
+
+# --- operators build op nodes ---------------------------------------------------------------
+# Bound here, on the ops' side, so that the engine (node.py) never imports its ops.
+
+
+def _bind_operators() -> None:
+    def add(x: Node, y: Operand) -> Node:
+        return Add(x, y)
+
+    def radd(x: Node, y: Operand) -> Node:
+        return Add(y, x)
+
+    def sub(x: Node, y: Operand) -> Node:
+        return Subtract(x, y)
+
+    def rsub(x: Node, y: Operand) -> Node:
+        return Subtract(y, x)
+
+    def mul(x: Node, y: Operand) -> Node:
+        return Multiply(x, y)
+
+    def rmul(x: Node, y: Operand) -> Node:
+        return Multiply(y, x)
+
+    def truediv(x: Node, y: Operand) -> Node:
+        return Divide(x, y)
+
+    def rtruediv(x: Node, y: Operand) -> Node:
+        return Divide(y, x)
+
+    def matmul_(x: Node, y: Operand) -> Node:
+        return MatMul(x, y)
+
+    def rmatmul(x: Node, y: Operand) -> Node:
+        return MatMul(y, x)
+
+    def neg(x: Node) -> Node:
+        return Negate(x)
+
+    def transpose(x: Node) -> Node:
+        """The transpose, as a ``Transpose`` node."""
+        return Transpose(x)
+
+    def sum_(x: Node, axis: Axis = None, keepdims: bool = False) -> Node:
+        """A ``Sum`` node: the sum of the entries (over ``axis`` if given)."""
+        return Sum(x, axis=axis, keepdims=keepdims)
+
+    def mean_(x: Node, axis: Axis = None, keepdims: bool = False) -> Node:
+        """A ``Mean`` node: the average of the entries (over ``axis`` if given)."""
+        return Mean(x, axis=axis, keepdims=keepdims)
+
+    operators: dict[str, Any] = {
+        "__add__": add,
+        "__radd__": radd,
+        "__sub__": sub,
+        "__rsub__": rsub,
+        "__mul__": mul,
+        "__rmul__": rmul,
+        "__truediv__": truediv,
+        "__rtruediv__": rtruediv,
+        "__matmul__": matmul_,
+        "__rmatmul__": rmatmul,
+        "__neg__": neg,
+        "T": property(transpose),
+        "sum": sum_,
+        "mean": mean_,
+    }
+    for name, function in operators.items():
+        setattr(Node, name, function)
+
+
+_bind_operators()

@@ -332,3 +332,42 @@ def test_draw_refuses_gradients_from_two_backward_passes():
     assert "dz" not in draw(g.L, gradients=False).source  # the forward picture is still fine
     g.L.backward()
     assert "dw1 = -0.475" in draw(g.L).source
+
+
+@pytest.mark.parametrize("backward_first", [True, False])
+def test_a_stale_graph_is_never_drawn_and_the_error_names_the_leaf(tmp_path, backward_first):
+    g = lecture_graph()
+    if backward_first:
+        g.L.backward()
+    g.w2.value = 3.0
+    attempts = {
+        "draw": lambda: draw(g.L),
+        "draw_steps": lambda: draw_steps(g.L),
+    }
+    if backward_first:  # without gradients there are no steps to draw anyway
+        attempts["save_steps"] = lambda: save_steps(g.L, tmp_path / "steps", format="dot")
+    for reader, attempt in attempts.items():
+        with pytest.raises(ag.StaleGraphError) as caught:
+            attempt()
+        message = str(caught.value)
+        assert "Variable 'w2' was given a new value" in message and "L.forward()" in message
+        assert message.startswith("draw_steps: " if reader != "draw" else "draw: ")
+    with pytest.raises(ag.StaleGraphError):
+        draw(g.L, gradients=False)  # the values alone are out of date
+    assert not (tmp_path / "steps").exists()
+    g.L.forward()
+    assert "value 3" in draw(g.L, gradients=False).source  # current again, gradients or not
+    g.L.backward()
+    fresh = lecture_graph(w2=3.0)
+    fresh.L.backward()
+    assert draw(g.L, derivatives=True).source == draw(fresh.L, derivatives=True).source
+    assert [f.source for f in draw_steps(g.L)] == [f.source for f in draw_steps(fresh.L)]
+
+
+def test_a_fused_da_is_drawn_from_the_gradient_property():
+    X, w = ag.Constant([[1.0, 2.0], [3.0, -1.0]], name="X"), ag.Variable([0.5, -1.0], name="w")
+    A = ag.sigmoid(X @ w, name="A")
+    J = ag.mean(ag.log_loss(A, [1.0, 0.0]), name="J")
+    J.backward()
+    source = draw(J).source  # dA is computed when read: the picture holds its numbers
+    assert "dA:" in source and format_value(A.grad, 4) in source
