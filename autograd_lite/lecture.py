@@ -1,19 +1,194 @@
-"""The lecture's one-example graph, built once for the docs, the command line and the tests.
+"""The lectures' graphs and their gradient-descent loops, each defined once.
 
-Two features, parameters ``w1, w2, b``, one example ``(x1, x2)`` with label ``y``::
+The first lecture's graph, for one example with features ``x1 … xn``::
 
-    z = w1·x1 + w2·x2 + b        a = σ(z)        L(a, y) = −(y·log a + (1 − y)·log(1 − a))
+    z = w1·x1 + … + wn·xn + b        a = σ(z)        L(a, y) = −(y·log a + (1 − y)·log(1 − a))
 
-The products ``w1·x1`` and ``w2·x2`` are left unnamed: drawings and explanations call them by
-their expression (``w1 · x1``), and ``L.gradients()`` lists only the lecture's names.
+The second lecture's cost over m examples, first as a for-loop over the examples with
+accumulators (``ExampleLoop``: the one-example graph built once and run again for each
+example), then vectorized (``VectorizedGraph``: ``J = mean(L(σ(X·w + b), y))``, built once and
+run again for each step). Both give ``J``, ``dw`` and ``db``; ``LogisticRegression.fit`` takes
+the step ``w := w − α·dw``, ``b := b − α·db``.
+
+The products ``w1·x1`` … are left unnamed: drawings and explanations call them by their
+expression (``w1 · x1``), and ``L.gradients()`` lists only the lecture's names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
+import numpy as np
+
 from autograd_lite.node import Constant, Node, Variable
-from autograd_lite.ops import LogLoss, Sigmoid
+from autograd_lite.ops import LogLoss, Mean, Sigmoid, log_loss, mean, sigmoid
+
+__all__ = [
+    "LOOP_FORMS",
+    "ExampleLoop",
+    "LectureGraph",
+    "VectorizedGraph",
+    "cost",
+    "example_loss",
+    "lecture_graph",
+]
+
+LOOP_FORMS = ("features", "vector")
+"""The two forms of the per-example loop: one node per feature, or one vector product."""
+
+
+def example_loss(
+    w: Sequence[Node] | Node, b: Node, x: Sequence[Node] | Node, y: Node
+) -> LogLoss:
+    """The first lecture's graph for one example: ``L`` of ``a = σ(z)``; ``z``, ``a``, ``L`` named.
+
+    Two forms, as the second lecture goes:
+
+    - ``w`` and ``x`` sequences of scalar nodes: ``z = w1·x1 + … + wn·xn + b``, one
+      ``Multiply`` per feature and a chain of ``Add`` nodes (the loop over the features);
+    - ``w`` and ``x`` vector nodes of shape (n,): ``z = x·w + b``, one vector product (that
+      loop removed).
+
+    Examples
+    --------
+    >>> import autograd_lite as ag
+    >>> w = [ag.Variable(0.5, name="w1"), ag.Variable(-0.25, name="w2")]
+    >>> x = [ag.Constant(1.0, name="x1"), ag.Constant(2.0, name="x2")]
+    >>> L = example_loss(w, ag.Variable(0.1, name="b"), x, ag.Constant(1.0, name="y"))
+    >>> L.backward()
+    >>> {k: round(v, 4) for k, v in L.gradients().items()}
+    {'dL': 1.0, 'da': -1.9048, 'dz': -0.475, 'dw1': -0.475, 'dw2': -0.95, 'db': -0.475}
+    """
+    if isinstance(w, Node):
+        z = x @ w
+    else:
+        z = w[0] * x[0]
+        for w_j, x_j in zip(w[1:], x[1:], strict=True):
+            z = z + w_j * x_j
+    z = (z + b).named("z")
+    a = sigmoid(z, name="a")
+    return log_loss(a, y, name="L")
+
+
+def cost(X: Node, y: Node, w: Node, b: Node) -> Mean:
+    """The second lecture's vectorized cost: ``J = mean(L(σ(X·w + b), y))`` over m examples.
+
+    ``X`` has shape (m, n) with one example per row, ``w`` shape (n,), ``y`` shape (m,).
+
+    Examples
+    --------
+    >>> import numpy as np, autograd_lite as ag
+    >>> X = ag.Constant(np.array([[1.0, 2.0], [3.0, -1.0]]), name="X")
+    >>> y = ag.Constant(np.array([1.0, 0.0]), name="y")
+    >>> w, b = ag.Variable(np.zeros(2), name="w"), ag.Variable(0.0, name="b")
+    >>> J = cost(X, y, w, b)
+    >>> J.backward()
+    >>> w.grad.tolist(), b.grad                  # Xᵀ(A − y)/m and mean(A − y) at A = 0.5
+    ([0.5, -0.75], 0.0)
+    """
+    Z = (X @ w + b).named("Z")
+    A = sigmoid(Z, name="A")
+    return mean(log_loss(A, y, name="L"), name="J")
+
+
+class VectorizedGraph:
+    """The vectorized cost's graph over all m examples: built once, run again for each step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> graph = VectorizedGraph(np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([1.0, 0.0]))
+    >>> J, dw, db = graph.gradients(np.zeros(2), 0.0)
+    >>> round(J, 6), dw.tolist(), db
+    (0.693147, [0.5, -0.75], 0.0)
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
+        self.w = Variable(np.zeros(X.shape[1]), name="w")
+        self.b = Variable(0.0, name="b")
+        self.J = cost(Constant(X, name="X"), Constant(y, name="y"), self.w, self.b)
+
+    def gradients(self, w: np.ndarray, b: float) -> tuple[float, np.ndarray, float]:
+        """``J``, ``dw`` and ``db`` at ``w``, ``b``: one forward and one backward pass."""
+        self.w.value = w
+        self.b.value = b
+        self.J.forward()
+        self.J.backward()
+        return self.J.value, self.w.grad, self.b.grad
+
+
+class ExampleLoop:
+    """The second lecture's for-loop over the examples, on one example's graph run again.
+
+    The graph ``example_loss`` is built once; for each example ``i`` the loop gives its
+    inputs the values ``x(i)``, ``y(i)``, runs ``L.forward()`` and ``L.backward()``, and adds
+    ``L``, ``dw`` and ``db`` into the accumulators ``J``, ``dw``, ``db``, which it divides by
+    ``m`` at the end, as the lecture writes it.
+
+    ``form="features"`` builds ``z = w1·x1 + … + wn·xn + b`` (the loop over the features, one
+    node each); ``form="vector"`` builds ``z = x·w + b`` (that loop removed).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([1.0, 0.0])
+    >>> J, dw, db = ExampleLoop(X, y).gradients(np.zeros(2), 0.0)
+    >>> round(J, 6), dw.tolist(), db
+    (0.693147, [0.5, -0.75], 0.0)
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, form: str = "features") -> None:
+        if form not in LOOP_FORMS:
+            raise ValueError(f"form must be 'features' or 'vector', got {form!r}")
+        n = X.shape[1]
+        self.form = form
+        self.y = Constant(0.0, name="y")
+        self.b = Variable(0.0, name="b")
+        self.labels = y.tolist()
+        if form == "features":
+            # Python floats, read once: each example then costs no conversion.
+            self.examples = X.tolist()
+            self.w = [Variable(0.0, name=f"w{j}") for j in range(1, n + 1)]
+            self.x = [Constant(0.0, name=f"x{j}") for j in range(1, n + 1)]
+        else:
+            self.examples = list(X)
+            self.w = Variable(np.zeros(n), name="w")
+            self.x = Constant(np.zeros(n), name="x")
+        self.L = example_loss(self.w, self.b, self.x, self.y)
+
+    def gradients(self, w: np.ndarray, b: float) -> tuple[float, np.ndarray, float]:
+        """``J``, ``dw`` and ``db`` at ``w``, ``b``, accumulated example by example."""
+        L, b_node, y_node = self.L, self.b, self.y
+        b_node.value = b
+        m = len(self.labels)
+        J, db = 0.0, 0.0  # the accumulators: no superscript (i)
+        if self.form == "features":
+            for w_j, value in zip(self.w, w.tolist(), strict=True):
+                w_j.value = value
+            dw = [0.0] * len(self.w)
+            for x_i, y_i in zip(self.examples, self.labels, strict=True):
+                for x_j, value in zip(self.x, x_i, strict=True):
+                    x_j.value = value
+                y_node.value = y_i
+                L.forward()
+                L.backward()  # dz(i) = a(i) − y(i), dw_j(i) = x_j(i)·dz(i), db(i) = dz(i)
+                J += L.value
+                for j, w_j in enumerate(self.w):
+                    dw[j] += w_j.grad
+                db += b_node.grad
+            return J / m, np.array(dw) / m, db / m
+        self.w.value = w
+        dw_vector = np.zeros(len(w))
+        for x_i, y_i in zip(self.examples, self.labels, strict=True):
+            self.x.value = x_i
+            y_node.value = y_i
+            L.forward()
+            L.backward()  # dw(i) = x(i)·dz(i): one vector, the loop over features gone
+            J += L.value
+            dw_vector += self.w.grad
+            db += b_node.grad
+        return J / m, dw_vector / m, db / m
 
 
 class LectureGraph(NamedTuple):
@@ -42,7 +217,7 @@ def lecture_graph(
 
     ``x1, x2, w1, w2, b`` become ``Variable`` leaves (so ``dx1`` is computed too, as the
     lecture's picture allows), ``y`` a ``Constant`` named ``y``: a label, not something to
-    differentiate.
+    differentiate. The graph is ``example_loss``'s.
 
     Parameters
     ----------
@@ -72,7 +247,6 @@ def lecture_graph(
     w1_node, w2_node = Variable(w1, name="w1"), Variable(w2, name="w2")
     b_node = Variable(b, name="b")
     y_node = Constant(y, name="y", what="the label y")
-    z = (w1_node * x1_node + w2_node * x2_node + b_node).named("z")
-    a = Sigmoid(z, name="a")
-    L = LogLoss(a, y_node, name="L")
-    return LectureGraph(x1_node, x2_node, w1_node, w2_node, b_node, y_node, z, a, L)
+    L = example_loss([w1_node, w2_node], b_node, [x1_node, x2_node], y_node)
+    a = L.inputs[0]
+    return LectureGraph(x1_node, x2_node, w1_node, w2_node, b_node, y_node, a.inputs[0], a, L)

@@ -1,13 +1,15 @@
 """Logistic regression trained by gradient descent on the engine's graphs, as the lectures do it.
 
-The model writes no gradient formula of its own. Each step of gradient descent builds a graph
-from the engine's nodes, calls ``backward()`` and reads the parameters' gradients:
+The model writes no gradient formula of its own. ``fit`` builds a graph from the engine's nodes
+once (``autograd_lite.lecture``), and each step of gradient descent runs it again, forward and
+backward, then takes the step ``w := w − α·dw``, ``b := b − α·db``:
 
-- ``method="loop"`` is the second lecture taken literally. For each example ``i`` it builds the
-  one-example graph ``z = w1·x1 + … + wn·xn + b``, ``a = σ(z)``, ``L(a, y)``, runs backward,
-  and adds ``L``, ``dw1 … dwn`` and ``db`` into accumulators ``J``, ``dw``, ``db``; then it
-  divides them by ``m`` and updates ``w := w − α·dw``, ``b := b − α·db``.
-- ``method="vectorized"`` builds one graph over all ``m`` examples per step: ``Z = X·w + b``,
+- ``method="loop"`` is the second lecture taken literally. For each example ``i`` it runs the
+  one-example graph ``z = w1·x1 + … + wn·xn + b``, ``a = σ(z)``, ``L(a, y)`` on ``x(i)``,
+  ``y(i)`` and adds ``L``, ``dw1 … dwn`` and ``db`` into accumulators ``J``, ``dw``, ``db``;
+  then it divides them by ``m``. ``loop_form="vector"`` writes ``z = x·w + b`` instead: the loop
+  over the features removed, the loop over the examples kept.
+- ``method="vectorized"`` runs one graph over all ``m`` examples: ``Z = X·w + b``,
   ``A = σ(Z)``, ``J = mean(L(A, y))``. The same numbers, without Python loops.
 
 Examples are in the rows of ``X`` (shape m × n), as in numpy and scikit-learn; the course puts
@@ -35,14 +37,15 @@ import os
 import pathlib
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from autograd_lite.node import Constant, Node, Variable
-from autograd_lite.ops import LogLoss, Mean, log_loss, mean, sigmoid
+from autograd_lite.lecture import ExampleLoop, VectorizedGraph, cost, example_loss
+from autograd_lite.node import Constant, Variable
+from autograd_lite.ops import LogLoss, sigmoid
 from autograd_lite.persistence import load_model, save_model
 from autograd_lite.validation import (
     PARAM_NAMES,
@@ -55,7 +58,7 @@ from autograd_lite.validation import (
     two_classes,
 )
 
-__all__ = ["GradientStep", "LogisticRegression", "NotFittedError", "cost", "example_loss"]
+__all__ = ["GradientStep", "LogisticRegression", "NotFittedError"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -86,100 +89,6 @@ class GradientStep:
     """The weights before the update, shape (n,)."""
     b: float
     """The bias before the update."""
-
-
-# --- the graphs -----------------------------------------------------------------------------
-
-
-def example_loss(w: Sequence[Node], b: Node, x: Sequence[Node], y: Node) -> LogLoss:
-    """The first lecture's graph for one example: ``L`` of ``a = σ(w1·x1 + … + wn·xn + b)``.
-
-    One ``Multiply`` per feature and a chain of ``Add`` nodes, then ``Sigmoid`` and
-    ``LogLoss``; ``z``, ``a`` and ``L`` are named so ``L.gradients()`` reads ``dz``, ``da``.
-
-    Examples
-    --------
-    >>> import autograd_lite as ag
-    >>> w = [ag.Variable(0.5, name="w1"), ag.Variable(-0.25, name="w2")]
-    >>> x = [ag.Constant(1.0, name="x1"), ag.Constant(2.0, name="x2")]
-    >>> L = example_loss(w, ag.Variable(0.1, name="b"), x, ag.Constant(1.0, name="y"))
-    >>> L.backward()
-    >>> {k: round(v, 4) for k, v in L.gradients().items()}
-    {'dL': 1.0, 'da': -1.9048, 'dz': -0.475, 'dw1': -0.475, 'dw2': -0.95, 'db': -0.475}
-    """
-    z = w[0] * x[0]
-    for w_j, x_j in zip(w[1:], x[1:], strict=True):
-        z = z + w_j * x_j
-    z = (z + b).named("z")
-    a = sigmoid(z, name="a")
-    return log_loss(a, y, name="L")
-
-
-def cost(X: Node, y: Node, w: Node, b: Node) -> Mean:
-    """The second lecture's vectorized cost: ``J = mean(L(σ(X·w + b), y))`` over m examples.
-
-    ``X`` has shape (m, n) with one example per row, ``w`` shape (n,), ``y`` shape (m,).
-
-    Examples
-    --------
-    >>> import numpy as np, autograd_lite as ag
-    >>> X = ag.Constant(np.array([[1.0, 2.0], [3.0, -1.0]]), name="X")
-    >>> y = ag.Constant(np.array([1.0, 0.0]), name="y")
-    >>> w, b = ag.Variable(np.zeros(2), name="w"), ag.Variable(0.0, name="b")
-    >>> J = cost(X, y, w, b)
-    >>> J.backward()
-    >>> w.grad.tolist(), b.grad                  # Xᵀ(A − y)/m and mean(A − y) at A = 0.5
-    ([0.5, -0.75], 0.0)
-    """
-    Z = (X @ w + b).named("Z")
-    A = sigmoid(Z, name="A")
-    return mean(log_loss(A, y, name="L"), name="J")
-
-
-class _Vectorized:
-    """One graph over all m examples per step; X and y are wrapped once, not per step."""
-
-    def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
-        self.X = Constant(X, name="X")
-        self.y = Constant(y, name="y")
-        self.w = Variable(np.zeros(X.shape[1]), name="w")
-        self.b = Variable(0.0, name="b")
-
-    def gradients(self, w: np.ndarray, b: float) -> tuple[float, np.ndarray, float]:
-        self.w.value = w
-        self.b.value = b
-        J = cost(self.X, self.y, self.w, self.b)
-        J.backward()
-        return J.value, self.w.grad, self.b.grad
-
-
-class _Loop:
-    """The lecture's for-loop over the examples, one small graph per example."""
-
-    def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
-        n = X.shape[1]
-        # Python floats and nodes made once per fit: each step only builds the ops.
-        self.x = [
-            [Constant(v, name=f"x{j}") for j, v in enumerate(row, start=1)] for row in X.tolist()
-        ]
-        self.y = [Constant(v, name="y") for v in y.tolist()]
-        self.w = [Variable(0.0, name=f"w{j}") for j in range(1, n + 1)]
-        self.b = Variable(0.0, name="b")
-
-    def gradients(self, w: np.ndarray, b: float) -> tuple[float, np.ndarray, float]:
-        for w_j, value in zip(self.w, w.tolist(), strict=True):
-            w_j.value = value
-        self.b.value = b
-        m = len(self.y)
-        J, dw, db = 0.0, [0.0] * len(self.w), 0.0  # the accumulators: no superscript (i)
-        for x_i, y_i in zip(self.x, self.y, strict=True):
-            L = example_loss(self.w, self.b, x_i, y_i)
-            L.backward()  # dz(i) = a(i) − y(i), dw_j(i) = x_j(i)·dz(i), db(i) = dz(i)
-            J += L.value
-            for j, w_j in enumerate(self.w):
-                dw[j] += w_j.grad
-            db += self.b.grad
-        return J / m, np.array(dw) / m, db / m
 
 
 class _Progress:
@@ -230,9 +139,13 @@ class LogisticRegression:
     max_iter : int, default 1000
         The number of gradient-descent steps (at most, with ``tol``); at least 1.
     method : {"vectorized", "loop"}, default "vectorized"
-        ``"loop"``: one small graph per example and accumulators, as the second lecture writes
-        it first (slow on purpose). ``"vectorized"``: one graph over all examples per step.
-        Both give the same parameters, up to rounding.
+        ``"loop"``: one small graph run for each example, and accumulators, as the second
+        lecture writes it first (slow on purpose). ``"vectorized"``: one graph over all
+        examples. Both give the same parameters, up to rounding.
+    loop_form : {"features", "vector"}, default "features"
+        For ``method="loop"``: ``"features"`` computes ``z = w1·x1 + … + wn·xn + b`` with one
+        node per feature (the loop over the features); ``"vector"`` computes ``z = x·w + b``,
+        one vector product per example (that loop removed). Ignored by ``"vectorized"``.
     tol : float or None, default None
         Stop early once a step lowers the cost by less than ``tol``. ``None`` runs all
         ``max_iter`` steps.
@@ -278,6 +191,7 @@ class LogisticRegression:
         learning_rate: float = 0.1,
         max_iter: int = 1000,
         method: str = "vectorized",
+        loop_form: str = "features",
         tol: float | None = None,
         verbose: int = 0,
     ) -> None:
@@ -285,6 +199,7 @@ class LogisticRegression:
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.method = method
+        self.loop_form = loop_form
         self.tol = tol
         self.verbose = verbose
 
@@ -376,7 +291,9 @@ class LogisticRegression:
         LogisticRegression
             ``self``, fitted.
         """
-        learning_rate, max_iter, method, tol, verbose = checked_params(self.get_params())
+        learning_rate, max_iter, method, loop_form, tol, verbose = checked_params(
+            self.get_params()
+        )
         X = checked_X(X)
         m, n = X.shape
         labels = checked_y(y, m)
@@ -393,7 +310,11 @@ class LogisticRegression:
             else float(checked_start(intercept_init, "intercept_init", ((), (1,))).reshape(()))
         )
 
-        graph = _Vectorized(X, y01) if method == "vectorized" else _Loop(X, y01)
+        # The graph is built once; each step runs it again (forward, then backward).
+        if method == "vectorized":
+            graph = VectorizedGraph(X, y01)
+        else:
+            graph = ExampleLoop(X, y01, loop_form)
         progress = _Progress(method, max_iter, verbose)
         curve: list[float] = []
         for i in range(max_iter):

@@ -182,6 +182,8 @@ def _from_arrays(cls: type[Model], data: dict[str, np.ndarray], where: str) -> M
         params = json.loads(text("params"))
     except json.JSONDecodeError as error:
         raise ValueError(f"{where}: 'params' is not valid JSON: {error}") from None
+    if isinstance(params, dict) and "loop_form" not in params:
+        params["loop_form"] = "features"  # saved before loop_form existed: the form it ran
     if not isinstance(params, dict) or set(params) != set(PARAM_NAMES):
         raise ValueError(
             f"{where}: 'params' must name exactly {', '.join(PARAM_NAMES)}; got {params}"

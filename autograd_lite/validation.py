@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd_lite.lecture import LOOP_FORMS
+
 __all__ = [
     "METHODS",
     "PARAM_NAMES",
@@ -38,7 +40,7 @@ __all__ = [
 METHODS = ("vectorized", "loop")
 """The values ``LogisticRegression(method=...)`` accepts."""
 
-PARAM_NAMES = ("learning_rate", "max_iter", "method", "tol", "verbose")
+PARAM_NAMES = ("learning_rate", "max_iter", "method", "loop_form", "tol", "verbose")
 """The constructor's parameters, in order: what ``checked_params`` checks and ``save`` stores."""
 
 
@@ -63,7 +65,9 @@ def same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def checked_params(params: dict[str, Any]) -> tuple[float, int, str, float | None, int]:
+def checked_params(
+    params: dict[str, Any],
+) -> tuple[float, int, str, str, float | None, int]:
     """The constructor's parameters, checked and converted to plain Python numbers.
 
     Parameters
@@ -74,7 +78,7 @@ def checked_params(params: dict[str, Any]) -> tuple[float, int, str, float | Non
     Returns
     -------
     tuple
-        ``(learning_rate, max_iter, method, tol, verbose)``.
+        ``(learning_rate, max_iter, method, loop_form, tol, verbose)``.
 
     Raises
     ------
@@ -83,13 +87,13 @@ def checked_params(params: dict[str, Any]) -> tuple[float, int, str, float | Non
 
     Examples
     --------
-    >>> checked_params(
-    ...     {"learning_rate": 1, "max_iter": 10, "method": "loop", "tol": None, "verbose": 0}
-    ... )
-    (1.0, 10, 'loop', None, 0)
+    >>> checked_params({"learning_rate": 1, "max_iter": 10, "method": "loop",
+    ...                 "loop_form": "vector", "tol": None, "verbose": 0})
+    (1.0, 10, 'loop', 'vector', None, 0)
     """
     learning_rate, max_iter = params["learning_rate"], params["max_iter"]
     method, tol, verbose = params["method"], params["tol"], params["verbose"]
+    loop_form = params["loop_form"]
     if (
         not isinstance(learning_rate, numbers.Real)
         or isinstance(learning_rate, bool)
@@ -103,6 +107,8 @@ def checked_params(params: dict[str, Any]) -> tuple[float, int, str, float | Non
         raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
     if method not in METHODS:
         raise ValueError(f"method must be 'vectorized' or 'loop', got {method!r}")
+    if loop_form not in LOOP_FORMS:
+        raise ValueError(f"loop_form must be 'features' or 'vector', got {loop_form!r}")
     if tol is not None and (
         not isinstance(tol, numbers.Real)
         or isinstance(tol, bool)
@@ -113,7 +119,7 @@ def checked_params(params: dict[str, Any]) -> tuple[float, int, str, float | Non
     if not isinstance(verbose, numbers.Integral) or verbose < 0:
         raise ValueError(f"verbose must be an integer >= 0 (print every k iterations), got "
                          f"{verbose!r}")
-    return float(learning_rate), int(max_iter), method, tol, int(verbose)
+    return float(learning_rate), int(max_iter), method, loop_form, tol, int(verbose)
 
 
 def check_finite(

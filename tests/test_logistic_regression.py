@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
 
 import numpy as np
@@ -68,13 +69,19 @@ def small_data():
 
 # --- the same numbers, three ways -------------------------------------------------------------
 
+# The lecture's two loops (per-feature nodes), one loop removed (a vector product per example),
+# and no loop at all.
+THREE_WAYS = (("loop", "features"), ("loop", "vector"), ("vectorized", "features"))
+
 
 @given(datasets(), st.integers(1, 6), st.floats(0.01, 2.0))
 def test_loop_equals_vectorized_equals_numpy_after_several_steps(data, steps, alpha):
     X, y = data
     w, b, costs = numpy_descent(X, y.astype(float), alpha, steps)
-    for method in ("loop", "vectorized"):
-        model = LogisticRegression(learning_rate=alpha, max_iter=steps, method=method)
+    for method, loop_form in THREE_WAYS:
+        model = LogisticRegression(
+            learning_rate=alpha, max_iter=steps, method=method, loop_form=loop_form
+        )
         model.fit(X, y)
         assert model.coef_.shape == (1, X.shape[1]) and model.intercept_.shape == (1,)
         # Each step moves a parameter by at most α·max(|x|, 1), since |a − y| ≤ 1.
@@ -84,12 +91,13 @@ def test_loop_equals_vectorized_equals_numpy_after_several_steps(data, steps, al
         assert_relative(model.loss_curve_, costs)
 
 
-@given(datasets(), st.sampled_from(["loop", "vectorized"]))
-def test_gradients_are_the_lecture_formulas_at_every_step(data, method):
+@given(datasets(), st.sampled_from(THREE_WAYS))
+def test_gradients_are_the_lecture_formulas_at_every_step(data, way):
     X, y = data
     steps: list[GradientStep] = []
     alpha = 0.5
-    LogisticRegression(learning_rate=alpha, max_iter=4, method=method).fit(
+    method, loop_form = way
+    LogisticRegression(learning_rate=alpha, max_iter=4, method=method, loop_form=loop_form).fit(
         X, y, callback=steps.append
     )
     assert [s.iteration for s in steps] == [0, 1, 2, 3]
@@ -111,12 +119,12 @@ def test_first_cost_from_zeros_is_log_2_and_curve_has_one_entry_per_iteration():
     assert all(later < earlier for earlier, later in itertools.pairwise(model.loss_curve_))
 
 
-@pytest.mark.parametrize("method", ["loop", "vectorized"])
-def test_fit_starts_from_coef_init_and_intercept_init(method):
+@pytest.mark.parametrize(("method", "loop_form"), THREE_WAYS)
+def test_fit_starts_from_coef_init_and_intercept_init(method, loop_form):
     X, y = small_data()
     w0, b0 = np.array([0.3, -0.2, 0.1]), -0.4
     steps = []
-    model = LogisticRegression(max_iter=3, method=method).fit(
+    model = LogisticRegression(max_iter=3, method=method, loop_form=loop_form).fit(
         X, y, coef_init=w0.reshape(1, 3), intercept_init=[b0], callback=steps.append
     )
     np.testing.assert_array_equal(steps[0].w, w0)
@@ -217,6 +225,7 @@ def test_constructor_only_stores_parameters_and_get_set_params_round_trip():
         "learning_rate": -1.0,
         "max_iter": 1000,
         "method": "nonsense",
+        "loop_form": "features",
         "tol": None,
         "verbose": 0,
     }
@@ -496,3 +505,31 @@ def test_save_refuses_classes_set_by_hand_out_of_order(tmp_path):
     with pytest.raises(ValueError, match=refused):
         model.save(tmp_path / "m.npz")
     assert not (tmp_path / "m.npz").exists()
+
+
+@pytest.mark.parametrize("loop_form", ["features", "vector"])
+def test_the_loop_and_the_vectorized_graph_agree_to_1e_10(loop_form):
+    X, y = small_data()
+    loop = LogisticRegression(max_iter=25, method="loop", loop_form=loop_form).fit(X, y)
+    vectorized = LogisticRegression(max_iter=25).fit(X, y)
+    np.testing.assert_allclose(loop.coef_, vectorized.coef_, rtol=1e-10, atol=0)
+    np.testing.assert_allclose(loop.intercept_, vectorized.intercept_, rtol=1e-10, atol=0)
+
+
+def test_an_unknown_loop_form_is_refused_in_fit():
+    X, y = small_data()
+    with pytest.raises(ValueError, match="loop_form must be 'features' or 'vector', got 'x'"):
+        LogisticRegression(method="loop", loop_form="x").fit(X, y)
+
+
+def test_a_model_saved_before_loop_form_existed_still_loads(tmp_path):
+    X, y = small_data()
+    path = LogisticRegression(max_iter=2).fit(X, y).save(tmp_path / "model.npz")
+    with np.load(path) as archive:
+        data = dict(archive)
+    params = json.loads(str(data["params"]))
+    del params["loop_form"]
+    data["params"] = np.array(json.dumps(params))
+    old = tmp_path / "old.npz"
+    np.savez(old, **data)
+    assert LogisticRegression.load(old).loop_form == "features"
