@@ -284,7 +284,8 @@ class LogisticRegression:
             Start from this bias instead of 0.
         callback : callable, optional
             Called once per step with a ``GradientStep`` (the cost and the gradients the
-            backward pass gave, before the update).
+            backward pass gave, before the update). It runs with numpy's overflow warnings
+            off, as the steps do: a diverging descent is reported as an error instead.
 
         Returns
         -------
@@ -317,21 +318,21 @@ class LogisticRegression:
             graph = ExampleLoop(X, y01, loop_form)
         progress = _Progress(method, max_iter, verbose)
         curve: list[float] = []
-        for i in range(max_iter):
-            # Overflow only happens when the descent diverges, which check_finite reports.
-            with np.errstate(over="ignore", invalid="ignore"):
+        # Overflow only happens when the descent diverges, which check_finite reports (so the
+        # callback, too, runs without numpy's overflow warnings).
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(max_iter):
                 J, dw, db = graph.gradients(w, b)  # the lecture's forward and backward pass
-            check_finite(i, "the cost and gradients", J, dw, db, learning_rate)
-            curve.append(J)
-            if callback is not None:
-                callback(GradientStep(i, J, np.array(dw), db, w.copy(), b))
-            progress.cost(i, J)
-            with np.errstate(over="ignore", invalid="ignore"):
+                check_finite(i, "the cost and gradients", J, dw, db, learning_rate)
+                curve.append(J)
+                if callback is not None:
+                    callback(GradientStep(i, J, np.array(dw), db, w.copy(), b))
+                progress.cost(i, J)
                 w, b = w - learning_rate * dw, b - learning_rate * db  # w := w − α·dw, …
-            check_finite(i, "the updated w and b", J, w, b, learning_rate)
-            if tol is not None and i > 0 and curve[-2] - J < tol:
-                break
-            progress.tick(i, J)
+                check_finite(i, "the updated w and b", J, w, b, learning_rate)
+                if tol is not None and i > 0 and curve[-2] - J < tol:
+                    break
+                progress.tick(i, J)
 
         self.coef_ = w.reshape(1, n)
         self.intercept_ = np.array([b])

@@ -21,7 +21,7 @@ to read it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, NamedTuple, TypeAlias
 
 import numpy as np
@@ -191,19 +191,20 @@ def require_current(output: Node, reader: str) -> None:
     A node is current when it was computed after every one of its inputs last changed; the
     check compares the stamps along every edge. ``reader`` names who asks, for the message.
     """
-    for x, node in output._edges():
-        if x.stamp > node.stamp:
-            # A tick belongs to one assignment: the leaf with x's stamp is the one that changed.
-            changed = next(
-                (leaf for leaf in output._orders()[0] if leaf.stamp == x.stamp and not leaf.inputs),
-                x,
-            )
-            name = output.name or "output"
-            raise StaleGraphError(
-                f"{reader}: {changed.describe()} was given a new value after {node.describe()} "
-                f"was computed, so the graph's values are out of date; call {name}.forward() "
-                f"to recompute them from the leaves (or build the graph again)"
-            )
+    stale = output._stale_edge()
+    if stale is not None:
+        x, node = stale
+        # A tick belongs to one assignment: the leaf with x's stamp is the one that changed.
+        changed = next(
+            (leaf for leaf in output._orders()[0] if leaf.stamp == x.stamp and not leaf.inputs),
+            x,
+        )
+        name = output.name or "output"
+        raise StaleGraphError(
+            f"{reader}: {changed.describe()} was given a new value after {node.describe()} "
+            f"was computed, so the graph's values are out of date; call {name}.forward() "
+            f"to recompute them from the leaves (or build the graph again)"
+        )
 
 
 class BackwardPass:
@@ -327,9 +328,8 @@ def _walk_chain_rule(
     Nodes are visited output first, each after every node that uses it; a node that feeds
     several others adds up what they send. ``record``, if given, receives every step.
     """
-    for x, node in output._edges():
-        if x.stamp > node.stamp:
-            require_current(output, f"{_label(output)}.backward()")
+    if output._stale_edge() is not None:
+        require_current(output, f"{_label(output)}.backward()")
     backward_order = output._orders()[1]
     seed = output._seed(grad)
     # A token, not the output itself: a reference from every node back to the output would
@@ -346,9 +346,9 @@ def _walk_chain_rule(
         upstream = node._grad
         if held and id(node) in held:
             node._grad = _Pending(upstream, held.pop(id(node)))
-        if upstream is None or not node.inputs:
-            continue
         inputs = node.inputs
+        if upstream is None or not inputs:
+            continue
         sent: list[np.ndarray] = []
         for k, (target, g, passes_on) in enumerate(node.send_gradients(upstream)):
             if g is None or not target.requires_grad:
@@ -360,17 +360,11 @@ def _walk_chain_rule(
                     record(Sent(node, target, index, g, upstream, False, False))
                 continue
             raw = g
-            target_value = target.value
-            if type(g) is float:
-                fits = type(target_value) is float
-            else:
-                fits = (
-                    type(g) is np.ndarray
-                    and g.dtype == np.float64
-                    and type(target_value) is not float
-                    and g.shape == target_value.shape
-                )
-            if not fits:
+            kind = type(g)
+            if kind is float:
+                if type(target.value) is not float:
+                    g = fitted_gradient(node, target, g)
+            elif kind is not np.ndarray or g.dtype != np.float64 or g.shape != target.shape:
                 g = fitted_gradient(node, target, g)
             if type(g) is not float:
                 # No two nodes may share a gradient array: a step may hand back its upstream
@@ -380,7 +374,8 @@ def _walk_chain_rule(
                 sent.append(g)
             if check and not anomaly.is_finite(g):
                 anomaly.report_non_finite_gradient(node, target, g, upstream)
-            target._grad = g if target._grad is None else target._grad + g
+            before = target._grad
+            target._grad = g if before is None else before + g
             if record is not None:
                 index = k if k < len(inputs) and inputs[k] is target else None
                 summed = np.shape(raw) != shape_of(g)
@@ -513,7 +508,13 @@ class Node:
         ``self.value`` still holds the previous run's value: an op may write the new one into
         it (numpy's ``out=``, through ``reusable``) instead of allocating.
         """
-        raise NotImplementedError(f"{type(self).__name__} does not define forward_step")
+        kind = type(self).__name__
+        if type(self).forward is not Node.forward:  # an op written before forward() re-ran graphs
+            raise NotImplementedError(
+                f"{kind} defines forward(); an op computes its value in forward_step(self, "
+                f"*values) (Node.forward() re-runs a whole graph): rename it"
+            )
+        raise NotImplementedError(f"{kind} does not define forward_step")
 
     def backward_step(self, grad: Value) -> tuple[Value | None, ...]:
         """One step of the chain rule: given ``d(this node)``, return ``d(input)`` per input.
@@ -580,20 +581,21 @@ class Node:
             cached = self._orders_cache = (forward_order, backward_order)
         return cached
 
-    def _edges(self) -> Iterator[tuple[Node, Node]]:
-        """Every (input, node) pair of the graph, for the staleness check.
-
-        The pairs below this node are kept like the orders (they do not hold the node itself,
-        so they make no reference cycle).
-        """
+    def _stale_edge(self) -> tuple[Node, Node] | None:
+        """An (input, node) pair of the graph whose input is newer than the node, if any."""
         edges = self._edges_cache
-        if edges is None:
+        if edges is None:  # kept like the orders; it does not hold the node itself
             edges = self._edges_cache = [
                 (x, node) for node in self._orders()[0] for x in node.inputs
             ]
-        yield from edges
+        for x, node in edges:
+            if x.stamp > node.stamp:
+                return x, node
+        stamp = self.stamp
         for x in self.inputs:
-            yield x, self
+            if x.stamp > stamp:
+                return x, self
+        return None
 
     def forward(self) -> Value:
         """Recompute this node and every node it depends on from the leaves' current values.
@@ -784,6 +786,32 @@ class Node:
         """The inputs with their kinds and shapes, for error messages."""
         return ", ".join(x.describe_with_shape() for x in self.inputs)
 
+    # --- copying and pickling --------------------------------------------------------------
+
+    _TRANSIENT: ClassVar[tuple[str, ...]] = ("_orders_cache", "_edges_cache", "_copy_buffer")
+    """Slots rebuilt on demand, not copied: caches of the graph's order and a spare buffer."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state: dict[str, Any] = {}
+        for cls in type(self).__mro__:
+            for name in cls.__dict__.get("__slots__", ()):
+                if name in self._TRANSIENT or name in state:
+                    continue
+                try:  # the slot itself, not a property of the same name (a leaf's value)
+                    state[name] = cls.__dict__[name].__get__(self)
+                except AttributeError:  # never set (a leaf's ``value`` slot)
+                    continue
+        state["_grad"] = self.grad  # a gradient computed on read is computed now
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for cls in type(self).__mro__:
+            for name in cls.__dict__.get("__slots__", ()):
+                if name in state:
+                    cls.__dict__[name].__set__(self, state[name])
+                elif name in self._TRANSIENT:
+                    cls.__dict__[name].__set__(self, None)
+
     def __repr__(self) -> str:
         parts = [f"name={self.name!r}"] if self.name is not None else []
         parts.append(f"value={anomaly.summary(self.value)}")
@@ -822,7 +850,10 @@ class LeafValue(np.ndarray):
         return np.array(self, order=order, subok=False)
 
     def __reduce__(self) -> Any:
-        return (_read_only, (np.asarray(self).copy(), self._owner))
+        return (_read_only, (np.asarray(self).copy(order="K"), self._owner))
+
+    def __deepcopy__(self, memo: Any) -> LeafValue:
+        return _read_only(np.asarray(self).copy(order="K"), self._owner)
 
     def __iadd__(self, other: Any) -> np.ndarray:  # type: ignore[override]
         return np.add(self, other)
@@ -880,12 +911,15 @@ class _Leaf(Node):
 
     @value.setter
     def value(self, data: Any) -> None:
-        self._set(data, self.describe())
+        self._set(data, None)
 
-    def _set(self, data: Any, what: str) -> None:
-        value = as_value(data, what, self._order)
-        if type(value) is not float:
-            value = _read_only(value, self.describe())
+    def _set(self, data: Any, what: str | None) -> None:
+        if type(data) is float:  # the common case of a training loop's scalar, checked at once
+            value = data
+        else:
+            value = as_value(data, what or self.describe(), self._order)
+            if type(value) is not float:
+                value = _read_only(value, self.describe())
         self._value = value
         self.stamp = next(_clock)
 

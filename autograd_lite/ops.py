@@ -232,17 +232,22 @@ class _Reduction(Node):
         super().__init__(x, name=name)
 
     def _spread(self, grad: Value) -> Value:
-        """Give every entry of the input its share of the gradient: ``grad`` itself, copied."""
+        """Give every entry of the input its share of the gradient: ``grad`` itself.
+
+        One number for every entry is a read-only broadcast view of it: no array of the
+        input's size is written (the engine never changes a gradient in place).
+        """
         shape = self.inputs[0].shape
         if not shape:
             return float(grad)
-        out = self._spread_into = scratch(self._spread_into, shape)
         if type(grad) is float:
-            out.fill(grad)  # each entry is its own number
-            return out
+            every = np.ndarray(shape, buffer=np.array([grad]), strides=(0,) * len(shape))
+            every.flags.writeable = False
+            return every
+        out = self._spread_into = scratch(self._spread_into, shape)
         if self.axis is not None and not self.keepdims and grad.ndim != 0:
             grad = np.expand_dims(grad, self.axis)
-        np.copyto(out, grad)
+        np.copyto(out, grad)  # each entry is its own number
         return out
 
 
@@ -333,15 +338,15 @@ class Exp(Node):
 def _sigmoid(e: Value, nonnegative: bool | np.ndarray) -> Value:
     """σ(t) = 1 / (1 + e^(−t)) from ``e = e^(−|t|)`` and ``t ≥ 0``: no overflow, no warning.
 
-    ``e`` is the same for ``t = z`` and ``t = −z``, so σ(−z) costs no second exponential.
+    For t ≥ 0 it is 1 / (1 + e); for t < 0, e^t / (1 + e^t) = e / (1 + e) (writing it as
+    1 − σ(−t) would cancel to 0). As 0 ≤ e ≤ 1, max(e, [t ≥ 0]) is exactly the numerator in
+    both cases: found without a branch per entry (np.where, or a ufunc's where=, is several
+    times slower). ``e`` is the same for ``t = z`` and ``t = −z``, so σ(−z) costs no second
+    exponential.
     """
     if type(e) is float:
-        a = 1.0 / (1.0 + e)
-        return a if nonnegative else e * a
-    a = 1.0 + e
-    np.divide(1.0, a, out=a)
-    a *= np.maximum(e, nonnegative)
-    return a
+        return (1.0 if nonnegative else e) / (1.0 + e)
+    return np.maximum(e, nonnegative) / (1.0 + e)
 
 
 class Sigmoid(Node):
@@ -352,7 +357,7 @@ class Sigmoid(Node):
     ``da · a(1 − a)`` multiplied out but the simplified ``a − y`` (see ``LogLoss``).
     """
 
-    __slots__ = ("e", "_factor", "_nonnegative")
+    __slots__ = ("e", "_factor")
     symbol = "σ"
     formula = "{out} = σ({0}) = 1 / (1 + e^(−{0}))"
     gradient_formulas = ("d{0} = d{out} · {out}(1 − {out})",)
@@ -362,29 +367,23 @@ class Sigmoid(Node):
     """``e^(−|z|)``, the forward's one exponential; ``LogLoss`` reuses it."""
 
     def __init__(self, z: Operand, name: str | None = None) -> None:
-        self.e = self._factor = self._nonnegative = None
+        self.e = self._factor = None
         super().__init__(z, name=name)
 
     def forward_step(self, z: Value) -> Value:
         if type(z) is float:
             e = self.e = math.exp(-abs(z))
-            a = 1.0 / (1.0 + e)
-            return a if z >= 0 else e * a
+            return _sigmoid(e, z >= 0)
         shape = z.shape
         e = self.e = scratch(self.e, shape)
         np.abs(z, out=e)
         np.negative(e, out=e)
         np.exp(e, out=e)
         a = np.add(e, 1.0, out=reusable(self.value, shape))
-        np.divide(1.0, a, out=a)
-        # For z < 0, σ(z) = e^z / (1 + e^z) = e · a; writing it as 1 − a would cancel to 0. As
-        # 0 ≤ e ≤ 1, max(e, [z ≥ 0]) is exactly 1 where z ≥ 0 and e where z < 0: a factor found
-        # without a branch per entry (np.where on mixed signs is several times slower).
-        nonnegative = self._nonnegative = scratch(self._nonnegative, shape, np.bool_)
-        np.greater_equal(z, 0.0, out=nonnegative)
-        factor = self._factor = scratch(self._factor, shape)
-        np.maximum(e, nonnegative, out=factor)
-        return np.multiply(a, factor, out=a)
+        numerator = self._factor = scratch(self._factor, shape)  # see _sigmoid
+        np.greater_equal(z, 0.0, out=numerator, casting="unsafe")  # 1.0 or 0.0
+        np.maximum(e, numerator, out=numerator)
+        return np.divide(numerator, a, out=a)
 
     def backward_step(self, da: Value) -> tuple[Value]:
         a = self.value
@@ -450,11 +449,11 @@ class LogLoss(Node):
                 f"they match"
             )
         if y_node.stamp != self._labels_checked:  # checked once per new set of labels
-            _require_unit_interval(y, f"LogLoss labels {_who(y_node)}")
+            _require_unit_interval(y, "LogLoss labels", y_node)
             self._labels_checked = y_node.stamp
             self._one_minus_y = 1.0 - y
         if not isinstance(a_node, Sigmoid):
-            _require_unit_interval(a, f"LogLoss prediction {_who(a_node)}")
+            _require_unit_interval(a, "LogLoss prediction", a_node)
 
     def forward_step(self, a: Value, y: Value) -> Value:
         self._check(a, y)
@@ -471,15 +470,14 @@ class LogLoss(Node):
             loss = np.log1p(e)
             loss += _weighted(y, np.maximum(-z, 0.0))
             return loss + _weighted(self._one_minus_y, np.maximum(z, 0.0))
-        # The same sum, written into arrays kept from the last run: no new m-long array.
+        # The same sum, written into arrays kept from the last run: no new m-long array. Of
+        # y · max(−z, 0) and (1 − y) · max(z, 0) only one is not 0: (1 − y) · z where z ≥ 0,
+        # (−y) · z where z < 0. Both factors are [z ≥ 0] − y, exactly (1 − y is 1 + (−y)).
         loss = np.log1p(e, out=reusable(self.value, z.shape))
         term = self._term = scratch(self._term, z.shape)
-        np.negative(z, out=term)
-        np.maximum(term, 0.0, out=term)
-        np.multiply(y, term, out=term)
-        np.add(loss, term, out=loss)
-        np.maximum(z, 0.0, out=term)
-        np.multiply(self._one_minus_y, term, out=term)
+        np.greater_equal(z, 0.0, out=term, casting="unsafe")
+        np.subtract(term, y, out=term)
+        np.multiply(term, z, out=term)
         return np.add(loss, term, out=loss)
 
     def backward_step(self, dL: Value) -> tuple[Value | None, Value | None]:
@@ -522,7 +520,7 @@ def _who(node: Node) -> str:
     return f"{node.name!r} ({type(node).__name__})" if node.name else f"({type(node).__name__})"
 
 
-def _require_unit_interval(value: Value, what: str) -> None:
+def _require_unit_interval(value: Value, role: str, node: Node) -> None:
     if type(value) is float:
         low = high = value
     elif np.size(value) == 0:
@@ -532,7 +530,9 @@ def _require_unit_interval(value: Value, what: str) -> None:
         low = float(np.minimum.reduce(value, axis=None))
         high = float(np.maximum.reduce(value, axis=None))
     if not (0.0 <= low and high <= 1.0):  # NaN fails both comparisons
-        raise _LabelError(f"{what} must lie in [0, 1], but range from {low} to {high}")
+        raise _LabelError(
+            f"{role} {_who(node)} must lie in [0, 1], but range from {low} to {high}"
+        )
 
 
 def _times_log(c: Value, p: Value, log: np.ufunc = np.log) -> Value:

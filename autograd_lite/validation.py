@@ -147,7 +147,11 @@ def check_finite(
     ValueError
         If any of ``J``, ``w``, ``b`` is NaN or infinite.
     """
-    if math.isfinite(J) and math.isfinite(b) and np.isfinite(w).all():
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = J + b + float(np.add.reduce(w, axis=None))
+    if math.isfinite(total):  # a NaN or inf anywhere makes the sum so; one pass, no array
+        return
+    if math.isfinite(J) and math.isfinite(b) and np.isfinite(w).all():  # the sum overflowed
         return
     raise ValueError(
         f"gradient descent diverged at iteration {i}: {what} are not finite (J = {J}); "

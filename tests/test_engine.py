@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import os
+import pickle
 import subprocess
 import sys
 import time
@@ -348,3 +350,81 @@ def test_a_graph_is_freed_once_its_output_is_dropped() -> None:
         assert w.grad is not None  # the parameters keep their gradients
     finally:
         gc.enable()
+
+
+# --- running a graph again: copies, old ops, gradients that belong to older values --------------
+
+
+def _trained_cost() -> tuple[ag.Node, ag.Variable]:
+    w = ag.Variable(np.array([0.5, -1.0, 2.0]), name="w")
+    X = np.array([[1.0, 2.0, 0.5], [-1.0, 0.0, 1.0], [0.3, -0.2, 0.1], [2.0, 1.0, -1.0]])
+    J = ag.mean(ag.log_loss(ag.sigmoid(X @ w, name="a"), np.array([1.0, 0.0, 1.0, 0.0])), name="J")
+    J.backward()
+    return J, w
+
+
+@pytest.mark.parametrize("copy_graph", [copy.deepcopy, lambda J: pickle.loads(pickle.dumps(J))])
+def test_a_copied_graph_runs_again_on_its_own_and_keeps_its_leaves_read_only(copy_graph) -> None:
+    J, w = _trained_cost()
+    twin = copy_graph(J)
+    twin_w = next(n for n in ag.topological_order(twin) if n.name == "w")
+    assert twin_w is not w
+    with pytest.raises(ValueError, match="Variable 'w' is read-only"):
+        twin_w.value[0] = 9.0
+    assert twin.inputs[0].inputs[0].grad is not None  # da, computed on read, was copied as a value
+    twin_w.value = np.zeros(3)
+    assert twin.forward() == pytest.approx(np.log(2.0), rel=1e-15)
+    twin.backward()
+    fresh_w = ag.Variable(np.zeros(3), name="w")
+    X = J.inputs[0].inputs[0].inputs[0].inputs[0].value
+    fresh = ag.mean(ag.log_loss(ag.sigmoid(X @ fresh_w), np.array([1.0, 0.0, 1.0, 0.0])))
+    fresh.backward()
+    np.testing.assert_array_equal(twin_w.grad, fresh_w.grad)
+    np.testing.assert_array_equal(w.value, [0.5, -1.0, 2.0])  # the original is untouched
+
+
+def test_an_op_that_still_defines_forward_is_told_to_rename_it() -> None:
+    class Double(ag.Node):
+        def forward(self, x):  # the name ops used before forward() re-ran graphs
+            return 2 * x
+
+    with pytest.raises(NotImplementedError, match=r"Double defines forward\(\).*forward_step"):
+        Double(ag.Variable(1.0))
+
+
+def test_two_copied_gradients_for_one_input_add_up() -> None:
+    class Flip(ag.Node):
+        """``z = x + y[::-1]``: its backward sends ``dz`` and a reversed view of it."""
+
+        def forward_step(self, x, y):
+            return x + y[::-1]
+
+        def backward_step(self, dz):
+            return dz, dz[::-1]
+
+    x = ag.Variable(np.array([1.0, 2.0, 3.0]), name="x")
+    out = ag.sum(Flip(x, x) * np.array([1.0, 10.0, 100.0]))
+    out.backward()
+    np.testing.assert_array_equal(x.grad, [101.0, 20.0, 101.0])
+    out.forward()
+    out.backward()  # the second pass reuses the arrays of the first
+    np.testing.assert_array_equal(x.grad, [101.0, 20.0, 101.0])
+
+
+def test_gradients_of_values_recomputed_since_are_refused_until_backward_runs() -> None:
+    J, w = _trained_cost()
+    w.value = w.value - 0.1 * w.grad
+    J.forward()
+    with pytest.raises(ag.StaleGraphError, match=r"J\.backward\(\) again"):
+        J.gradients()
+    with pytest.raises(ag.StaleGraphError, match=r"J\.backward\(\) again"):
+        ag.draw(J)
+    J.backward()
+    assert set(J.gradients()) == {"dJ", "da", "dw"}
+
+
+def test_forward_without_a_change_keeps_the_gradients_current() -> None:
+    J, w = _trained_cost()
+    before = np.array(w.grad)
+    J.forward()  # the same leaves: the same values, so the gradients still belong to them
+    np.testing.assert_array_equal(J.gradients()["dw"], before)

@@ -6,13 +6,21 @@ a *recipe*: the op's name, its inputs and parameters. The reference recomputes e
 the recipes with plain numpy, never touching the engine, and differentiates by central
 differences through that recomputation. At random moments the machine reduces a node to a
 scalar, calls ``backward()`` and compares the gradient of every variable the node depends on.
+
+The graph is also run again (issue 9): the machine changes a variable's value (assignment or
+``-=``), after which every node that depends on it is *stale* until a ``forward()`` over it;
+``backward()`` on a stale node must raise ``StaleGraphError``. ``forward()`` on a node makes it
+and everything it depends on current again, with values (and, after ``backward()``, gradients)
+equal bit for bit to a graph built afresh from the recipes on the current values.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
+import pytest
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -88,6 +96,10 @@ class GraphMachine(RuleBasedStateMachine):
         super().__init__()
         self.recipes: list[Recipe] = []
         self.engine: list[ag.Node | None] = []  # the node, or None for a raw data operand
+        # Re-runs: each variable's version (bumped at every change), and for each node the
+        # versions of the variables it depends on when it was last computed.
+        self.version: dict[int, int] = {}
+        self.computed_at: list[dict[int, int]] = []
 
     # --- the naive reference ---------------------------------------------------------------
 
@@ -115,7 +127,63 @@ class GraphMachine(RuleBasedStateMachine):
     def _add(self, recipe: Recipe, node: ag.Node | None) -> int:
         self.recipes.append(recipe)
         self.engine.append(node)
-        return len(self.recipes) - 1
+        index = len(self.recipes) - 1
+        if recipe.op == "variable":
+            self.version[index] = 0
+        self.computed_at.append(self._versions_of(index))  # built from current inputs only
+        return index
+
+    # --- which nodes are stale -----------------------------------------------------------------
+
+    def _variables_of(self, index: int) -> list[int]:
+        return [i for i in self._ancestors(index) if self.recipes[i].op == "variable"]
+
+    def _versions_of(self, index: int) -> dict[int, int]:
+        return {v: self.version[v] for v in self._variables_of(index)}
+
+    def _is_stale(self, index: int) -> bool:
+        """Whether a variable ``index`` depends on changed since ``index`` was last computed.
+
+        A leaf is never stale: its value is the current one by definition.
+        """
+        if self.recipes[index].op in ("variable", "data"):
+            return False
+        return self.computed_at[index] != self._versions_of(index)
+
+    def _mark_computed(self, index: int) -> None:
+        """``forward()`` ran on ``index``: it and every node it depends on are current."""
+        for j in self._ancestors(index):
+            self.computed_at[j] = self._versions_of(j)
+
+    def _rebuild(self, index: int) -> dict[int, ag.Node | None]:
+        """``index`` and what it depends on, built afresh from the recipes' current values."""
+        fresh: dict[int, ag.Node | None] = {}
+        for i in self._ancestors(index):
+            recipe = self.recipes[i]
+            if recipe.op == "variable":
+                fresh[i] = ag.Variable(recipe.value, name=f"v{i}")
+            elif recipe.op == "data":
+                fresh[i] = None
+            else:
+                args = [self._operand(j) if fresh[j] is None else fresh[j] for j in recipe.inputs]
+                fresh[i] = BUILD[recipe.op](*args, **recipe.params)
+        return fresh
+
+    def _safe(self, values: dict[int, np.ndarray]) -> bool:
+        """Whether every op's input still lies where its rule allowed it to be built."""
+        for i, recipe in enumerate(self.recipes):
+            if recipe.op in ("variable", "data"):
+                continue
+            if not np.all(np.abs(values[i]) <= LIMIT):
+                return False
+            first = values[recipe.inputs[0]]
+            if recipe.op == "log" and np.min(first) < 0.2:
+                return False
+            if recipe.op == "exp" and np.max(first) > 3.0:
+                return False
+            if recipe.op == "divide" and np.min(np.abs(values[recipe.inputs[1]])) < 0.5:
+                return False
+        return True
 
     def _operand(self, i: int):
         node = self.engine[i]
@@ -129,6 +197,8 @@ class GraphMachine(RuleBasedStateMachine):
 
     def _build(self, op: str, inputs: tuple[int, ...], **params):
         """Build ``op`` in the engine and check its value against the reference, or skip it."""
+        if any(self._is_stale(j) for j in inputs):
+            return multiple()  # it would be stale at once (test_rerun holds that case)
         args = [self._value(j) for j in inputs]
         with np.errstate(all="raise"):
             try:
@@ -222,7 +292,98 @@ class GraphMachine(RuleBasedStateMachine):
         node = self.engine[x]
         if node is not None:
             weights = data.draw(arrays(node.shape, small(-1.0, 1.0)), label="upstream")
-            self._check_backward({x: weights})
+            if self._is_stale(x):
+                with pytest.raises(ag.StaleGraphError, match=r"forward\(\)"):
+                    self._check_backward({x: weights})
+            else:
+                self._check_backward({x: weights})
+
+    # --- running the graph again -----------------------------------------------------------
+
+    @precondition(lambda self: len(self.version) > 0)
+    @rule(
+        data=st.data(),
+        how=st.sampled_from(["assign", "subtract"]),
+    )
+    def change_a_leaf(self, data, how) -> None:
+        """Give a variable a new value of its shape; every node built on it is then stale."""
+        v = data.draw(st.sampled_from(sorted(self.version)), label="variable")
+        old = self.recipes[v].value
+        delta = data.draw(arrays(old.shape, small(-0.25, 0.25)), label="delta")
+        new = old - delta if how == "subtract" else old + delta
+        with np.errstate(all="raise"):
+            try:
+                safe = self._safe(self._evaluate(list(range(len(self.recipes))), {v: new}))
+            except FloatingPointError:
+                safe = False
+        if not safe:
+            event("change a leaf: refused, an op's input would leave its domain")
+            return
+        dependents = [
+            i
+            for i, node in enumerate(self.engine)
+            if node is not None and node.inputs and v in self._variables_of(i)
+        ]
+        current_before = {i for i in dependents if not self._is_stale(i)}
+
+        node = self.engine[v]
+        given = float(delta) if delta.ndim == 0 else delta
+        if how == "subtract":
+            node.value -= given
+        else:
+            node.value = float(new) if new.ndim == 0 else new
+        np.testing.assert_array_equal(node.value, new, strict=False)
+        assert (type(node.value) is float) == (new.ndim == 0)
+        self.recipes[v].value = np.asarray(new, dtype=float)
+        self.version[v] += 1
+
+        if dependents:
+            i = data.draw(st.sampled_from(dependents), label="a node built on it")
+            dependent = self.engine[i]
+            seed = _seed(dependent.shape)
+            with pytest.raises(ag.StaleGraphError, match=r"forward\(\)") as excinfo:
+                dependent.backward(seed)
+            if i in current_before:  # this change is the only thing out of date
+                assert re.search(rf"\bv{v}\b", str(excinfo.value)), str(excinfo.value)
+            event("change a leaf: backward() on a node built on it refused")
+
+    @rule(x=nodes)
+    def forward(self, x) -> None:
+        """``forward()`` recomputes ``x`` and what it depends on, as a fresh graph computes it."""
+        node = self.engine[x]
+        if node is None or not node.inputs:
+            return
+        event(f"forward: on a {'stale' if self._is_stale(x) else 'current'} node")
+        returned = node.forward()
+        self._mark_computed(x)
+        _assert_identical(returned, node.value, "forward() returns the node's value")
+        fresh = self._rebuild(x)
+        for i, built in fresh.items():
+            if built is not None:
+                _assert_identical(self.engine[i].value, built.value, f"node {i}: value")
+
+    @rule(x=nodes)
+    def backward(self, x) -> None:
+        """``backward()`` on ``x``: refused when stale, else equal bit for bit to a fresh graph."""
+        node = self.engine[x]
+        if node is None or not node.inputs:
+            return
+        seed = _seed(node.shape)
+        if self._is_stale(x):
+            # Which node the message names, when a forward() over part of the graph came in
+            # between, is test_rerun's concern; here: refused, and forward() is the way out.
+            with pytest.raises(ag.StaleGraphError, match=r"forward\(\)"):
+                node.backward(seed)
+            event("backward: refused on a stale node")
+            return
+        node.backward(seed)
+        fresh = self._rebuild(x)
+        fresh[x].backward(seed)
+        for i, built in fresh.items():
+            if built is not None:
+                _assert_identical(self.engine[i].value, built.value, f"node {i}: value")
+                _assert_identical(self.engine[i].grad, built.grad, f"node {i}: grad")
+        event("backward: on a current node, equal to a fresh graph")
 
     def teardown(self) -> None:
         """At the end, backpropagate from every node at once: every variable is compared."""
@@ -233,20 +394,31 @@ class GraphMachine(RuleBasedStateMachine):
             if node is not None and not isinstance(node, ag.Variable)
         }
         if outputs:
-            compared, size = self._check_backward(outputs)
+            # Nodes left stale by a change are brought up to date by one forward() over all.
+            stale = any(self._is_stale(i) for i in outputs)
+            compared, size = self._check_backward(outputs, forward_first=stale)
             event(f"at the end: {'≥ 4' if compared >= 4 else compared} variables compared")
             event(f"at the end: {'≥ 10' if size >= 10 else '< 10'} nodes in the graph")
 
-    def _check_backward(self, outputs: dict[int, np.ndarray]) -> tuple[int, int]:
+    def _check_backward(
+        self, outputs: dict[int, np.ndarray], forward_first: bool = False
+    ) -> tuple[int, int]:
         """Reduce ``Σ_k sum(node_k · W_k)`` to a scalar J and compare every variable's dJ.
 
+        With ``forward_first``, ``J.forward()`` recomputes the whole graph before backward.
         Returns how many variables were compared and how many recipes the graph holds.
         """
         J = ag.sum(ag.Constant(0.0) + sum(ag.sum(self.engine[k] * W) for k, W in outputs.items()))
+        if forward_first:
+            J.forward()
+            for k in outputs:
+                self._mark_computed(k)
+            event("at the end: forward() over the whole graph first")
         J.backward()
         indices = sorted({i for k in outputs for i in self._ancestors(k)})
         variables = [i for i in indices if self.recipes[i].op == "variable"]
-        first = {i: self.engine[i].grad for i in variables}
+        # Copies: the next pass may rewrite the gradient arrays in place.
+        first = {i: np.array(self.engine[i].grad) for i in variables}
         J.backward()  # a second pass recomputes, never adds to, the gradients
 
         def objective(override: dict[int, np.ndarray]) -> float:
@@ -262,10 +434,11 @@ class GraphMachine(RuleBasedStateMachine):
 
     @invariant()
     def every_node_keeps_its_value(self) -> None:
-        # No later op or backward pass may change an existing node's value in place.
+        # No later op or backward pass may change an existing node's value in place; a stale
+        # node's value is out of date by design, and is compared once forward() ran over it.
         values = self._evaluate(list(range(len(self.recipes))), {})
-        for node, value in zip(self.engine, values.values(), strict=True):
-            if node is not None:
+        for i, (node, value) in enumerate(zip(self.engine, values.values(), strict=True)):
+            if node is not None and not self._is_stale(i):
                 np.testing.assert_allclose(node.value, value, rtol=1e-13, atol=1e-300)
 
     @precondition(lambda self: len(self.recipes) > 0)
@@ -275,6 +448,23 @@ class GraphMachine(RuleBasedStateMachine):
         if last is not None:
             first = [id(n) for n in ag.topological_order(last)]
             assert first == [id(n) for n in ag.topological_order(last)]
+
+
+def _seed(shape: tuple[int, ...]) -> float | np.ndarray:
+    """An upstream gradient of ``shape`` with uneven entries (a float for a scalar)."""
+    if not shape:
+        return 0.75
+    return np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape) + 0.125
+
+
+def _assert_identical(actual, expected, what: str) -> None:
+    """Same kind (float or array), shape and numbers, down to the sign of each zero."""
+    assert (actual is None) == (expected is None), f"{what}: {actual!r} vs {expected!r}"
+    if expected is None:
+        return
+    assert (type(actual) is float) == (type(expected) is float), what
+    np.testing.assert_array_equal(actual, expected, err_msg=what, strict=True)
+    np.testing.assert_array_equal(np.signbit(actual), np.signbit(expected), err_msg=what)
 
 
 def _central_differences(objective, i: int, value: np.ndarray) -> np.ndarray:
