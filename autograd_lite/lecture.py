@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from autograd_lite.node import Constant, Node, Variable
+from autograd_lite.node import Constant, Node, Variable, read_only
 from autograd_lite.ops import LogLoss, Mean, Sigmoid, log_loss, mean, sigmoid
 
 __all__ = [
@@ -152,7 +152,8 @@ class ExampleLoop:
             self.w = [Variable(0.0, name=f"w{j}") for j in range(1, n + 1)]
             self.x = [Constant(0.0, name=f"x{j}") for j in range(1, n + 1)]
         else:
-            self.examples = list(X)
+            # Read-only rows, each shared by x in its turn without a copy.
+            self.examples = [read_only(row, "an example x(i)") for row in X.copy()]
             self.w = Variable(np.zeros(n), name="w")
             self.x = Constant(np.zeros(n), name="x")
         self.L = example_loss(self.w, self.b, self.x, self.y)

@@ -349,7 +349,7 @@ def _walk_chain_rule(
         inputs = node.inputs
         if upstream is None or not inputs:
             continue
-        sent: list[np.ndarray] = []
+        sent: list[np.ndarray] | None = None  # the arrays this node has sent so far
         for k, (target, g, passes_on) in enumerate(node.send_gradients(upstream)):
             if g is None or not target.requires_grad:
                 continue
@@ -371,7 +371,10 @@ def _walk_chain_rule(
                 # gradient itself (Add), a view of it, or one array twice.
                 if _may_share(g, upstream) or (sent and any(_may_share(g, s) for s in sent)):
                     g = target._copy_of(g)
-                sent.append(g)
+                if sent is None:
+                    sent = [g]
+                else:
+                    sent.append(g)
             if check and not anomaly.is_finite(g):
                 anomaly.report_non_finite_gradient(node, target, g, upstream)
             before = target._grad
@@ -541,7 +544,7 @@ class Node:
                 f"{len(inputs)} input(s); return a tuple with one gradient per input (None "
                 f"for an input that needs none)"
             )
-        return [(x, g, True) for x, g in zip(inputs, grads, strict=True)]
+        return zip(inputs, grads, itertools.repeat(True))
 
     # --- the two passes --------------------------------------------------------------------
 
@@ -850,10 +853,10 @@ class LeafValue(np.ndarray):
         return np.array(self, order=order, subok=False)
 
     def __reduce__(self) -> Any:
-        return (_read_only, (np.asarray(self).copy(order="K"), self._owner))
+        return (read_only, (np.asarray(self).copy(order="K"), self._owner))
 
     def __deepcopy__(self, memo: Any) -> LeafValue:
-        return _read_only(np.asarray(self).copy(order="K"), self._owner)
+        return read_only(np.asarray(self).copy(order="K"), self._owner)
 
     def __iadd__(self, other: Any) -> np.ndarray:  # type: ignore[override]
         return np.add(self, other)
@@ -874,7 +877,12 @@ class LeafValue(np.ndarray):
         return np.matmul(self, other)
 
 
-def _read_only(array: np.ndarray, owner: str) -> LeafValue:
+def read_only(array: np.ndarray, owner: str = "this leaf") -> LeafValue:
+    """``array`` (not copied) as a read-only ``LeafValue``; ``owner`` names it in messages.
+
+    A leaf given a ``LeafValue`` shares it without a copy: feeding one graph example after
+    example (``x.value = rows[i]``) then costs no conversion.
+    """
     view = array.view(LeafValue)
     view.flags.writeable = False
     view._owner = owner
@@ -916,10 +924,12 @@ class _Leaf(Node):
     def _set(self, data: Any, what: str | None) -> None:
         if type(data) is float:  # the common case of a training loop's scalar, checked at once
             value = data
+        elif type(data) is LeafValue and data.flags[f"{self._order}_CONTIGUOUS"]:
+            value = data  # read-only already, so it can be shared without a copy
         else:
             value = as_value(data, what or self.describe(), self._order)
             if type(value) is not float:
-                value = _read_only(value, self.describe())
+                value = read_only(value, self.describe())
         self._value = value
         self.stamp = next(_clock)
 
@@ -932,7 +942,7 @@ class _Leaf(Node):
         self._order = order
         value = self._value
         if type(value) is not float and not value.flags[f"{order}_CONTIGUOUS"]:
-            self._value = _read_only(np.array(value, order=order), value._owner)
+            self._value = read_only(np.array(value, order=order), value._owner)
 
 
 class Variable(_Leaf):

@@ -192,6 +192,11 @@ class MatMul(Node):
             dx = np.outer(dz, w) if x_node.requires_grad else None
             dw = x.T @ dz if w_node.requires_grad else None
             return dx, dw
+        if x.ndim == 1 and w.ndim == 1:  # one example's z = x·w: dx = dz · w, dw = dz · x
+            return (
+                dz * w if x_node.requires_grad else None,
+                dz * x if w_node.requires_grad else None,
+            )
         # A 1-D operand is a row (on the left) or a column (on the right), as in numpy.
         x2 = x if x.ndim == 2 else x.reshape(1, -1)
         w2 = w if w.ndim == 2 else w.reshape(-1, 1)

@@ -428,3 +428,14 @@ def test_forward_without_a_change_keeps_the_gradients_current() -> None:
     before = np.array(w.grad)
     J.forward()  # the same leaves: the same values, so the gradients still belong to them
     np.testing.assert_array_equal(J.gradients()["dw"], before)
+
+
+def test_a_leaf_given_another_leafs_value_shares_it_and_both_stay_read_only() -> None:
+    x = ag.Variable(np.array([1.0, 2.0]), name="x")
+    y = ag.Constant(0.0, name="y")
+    y.value = x.value  # read-only already: no copy is needed, and none is made
+    assert np.shares_memory(x.value, y.value)
+    with pytest.raises(ValueError, match="read-only"):
+        y.value[0] = 5.0
+    x.value = x.value + 1.0  # a new array for x; y keeps the old one
+    np.testing.assert_array_equal(y.value, [1.0, 2.0])
