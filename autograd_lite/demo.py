@@ -209,8 +209,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nvectorized: {args.iterations} steps, α = {alpha}, one graph over all {m} examples")
     vectorized, vectorized_time = _fit(data, "vectorized", args.iterations, alpha)
     print(
-        f"\nloop: {args.loop_iterations} steps, α = {alpha}, one graph per example "
-        f"({m} graphs per step), as the lecture's for-loop"
+        f"\nloop: {args.loop_iterations} steps, α = {alpha}, one example's graph run again for "
+        f"each of the {m} examples per step, as the lecture's for-loop"
     )
     loop, loop_time = _fit(data, "loop", args.loop_iterations, alpha)
 

@@ -54,10 +54,10 @@ from autograd_lite.explain import (
 from autograd_lite.node import (
     Constant,
     Node,
-    Value,
     require_current,
     require_one_backward_pass,
 )
+from autograd_lite.values import Value
 
 __all__ = [
     "Drawing",

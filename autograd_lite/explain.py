@@ -27,12 +27,12 @@ import numpy as np
 from autograd_lite.node import (
     Node,
     Sent,
-    Value,
     chain_rule,
     require_current,
     require_one_backward_pass,
     topological_order,
 )
+from autograd_lite.values import Value
 
 __all__ = [
     "Contribution",

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograd_lite.errors import GradcheckError
-from autograd_lite.node import Node, Operand, Value, Variable, as_value
+from autograd_lite.node import Node, Operand, Variable
+from autograd_lite.values import Value, as_value
 
 
 @dataclass(frozen=True)

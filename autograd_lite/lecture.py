@@ -21,8 +21,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from autograd_lite.node import Constant, Node, Variable, read_only
+from autograd_lite.node import Constant, Node, Variable
 from autograd_lite.ops import LogLoss, Mean, Sigmoid, log_loss, mean, sigmoid
+from autograd_lite.values import read_only
 
 __all__ = [
     "LOOP_FORMS",

@@ -19,17 +19,8 @@ from typing import Any
 import numpy as np
 
 from autograd_lite.errors import ShapeError
-from autograd_lite.node import (
-    Constant,
-    Deferred,
-    Node,
-    Operand,
-    Value,
-    as_node,
-    reusable,
-    scratch,
-    shape_of,
-)
+from autograd_lite.node import Constant, Deferred, Node, Operand, as_node
+from autograd_lite.values import Value, reusable, scratch, shape_of
 
 Axis = int | tuple[int, ...] | None
 
@@ -650,70 +641,20 @@ def matmul(x: Operand, w: Operand, name: str | None = None) -> MatMul:
 # Bound here, on the ops' side, so that the engine (node.py) never imports its ops.
 
 
-def _bind_operators() -> None:
-    def add(x: Node, y: Operand) -> Node:
-        return Add(x, y)
-
-    def radd(x: Node, y: Operand) -> Node:
-        return Add(y, x)
-
-    def sub(x: Node, y: Operand) -> Node:
-        return Subtract(x, y)
-
-    def rsub(x: Node, y: Operand) -> Node:
-        return Subtract(y, x)
-
-    def mul(x: Node, y: Operand) -> Node:
-        return Multiply(x, y)
-
-    def rmul(x: Node, y: Operand) -> Node:
-        return Multiply(y, x)
-
-    def truediv(x: Node, y: Operand) -> Node:
-        return Divide(x, y)
-
-    def rtruediv(x: Node, y: Operand) -> Node:
-        return Divide(y, x)
-
-    def matmul_(x: Node, y: Operand) -> Node:
-        return MatMul(x, y)
-
-    def rmatmul(x: Node, y: Operand) -> Node:
-        return MatMul(y, x)
-
-    def neg(x: Node) -> Node:
-        return Negate(x)
-
-    def transpose(x: Node) -> Node:
-        """The transpose, as a ``Transpose`` node."""
-        return Transpose(x)
-
-    def sum_(x: Node, axis: Axis = None, keepdims: bool = False) -> Node:
-        """A ``Sum`` node: the sum of the entries (over ``axis`` if given)."""
-        return Sum(x, axis=axis, keepdims=keepdims)
-
-    def mean_(x: Node, axis: Axis = None, keepdims: bool = False) -> Node:
-        """A ``Mean`` node: the average of the entries (over ``axis`` if given)."""
-        return Mean(x, axis=axis, keepdims=keepdims)
-
-    operators: dict[str, Any] = {
-        "__add__": add,
-        "__radd__": radd,
-        "__sub__": sub,
-        "__rsub__": rsub,
-        "__mul__": mul,
-        "__rmul__": rmul,
-        "__truediv__": truediv,
-        "__rtruediv__": rtruediv,
-        "__matmul__": matmul_,
-        "__rmatmul__": rmatmul,
-        "__neg__": neg,
-        "T": property(transpose),
-        "sum": sum_,
-        "mean": mean_,
-    }
-    for name, function in operators.items():
-        setattr(Node, name, function)
+def _operator(op: type[Node], reflected: bool = False) -> Any:
+    """``x ∘ y`` builds ``op(x, y)``; the reflected ``y ∘ x`` (numbers on the left) ``op(y, x)``."""
+    if reflected:
+        return lambda x, y: op(y, x)
+    return lambda x, y: op(x, y)
 
 
-_bind_operators()
+for _name, _op in (
+    ("add", Add), ("sub", Subtract), ("mul", Multiply), ("truediv", Divide), ("matmul", MatMul)
+):
+    setattr(Node, f"__{_name}__", _operator(_op))
+    setattr(Node, f"__r{_name}__", _operator(_op, reflected=True))
+del _name, _op
+Node.__neg__ = lambda x: Negate(x)  # type: ignore[assignment,method-assign]
+Node.T = property(Transpose, doc="The transpose, as a ``Transpose`` node.")  # type: ignore[attr-defined]
+Node.sum = sum  # type: ignore[attr-defined]
+Node.mean = mean  # type: ignore[attr-defined]

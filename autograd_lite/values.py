@@ -1,0 +1,185 @@
+"""What a node's value is: a Python float, or a float64 array; and how arrays are reused.
+
+The engine (``node.py``) keeps every value in one of two forms: a Python float for a scalar,
+a float64 array otherwise. This module turns what a user gives into those forms (checked and
+copied), keeps a leaf's array read-only (``LeafValue``), sums a broadcast gradient back to its
+input's shape, and hands an op the array it wrote last time, to write into again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import numpy as np
+
+from autograd_lite.errors import ShapeError
+
+Value: TypeAlias = "float | np.ndarray"
+"""A node's value or gradient: a Python float for a scalar, a float64 array otherwise."""
+
+
+def as_value(data: Any, what: str = "value", order: str = "C") -> Value:
+    """Read numbers as a node value: a float for a scalar, otherwise a new float64 array.
+
+    Arrays are always copied (in the memory ``order`` asked for), so changing the caller's
+    array later cannot reach the graph. Integers and bools become float64; anything else
+    (strings, objects, complex) is a ``TypeError`` that names ``what``.
+    """
+    if isinstance(data, (float, int)):  # bool is an int
+        try:
+            return float(data)
+        except OverflowError:  # an int beyond float64's range
+            digits = len(str(abs(data)))
+            raise ValueError(
+                f"{what}: an integer of {digits} digits is too large for a float64"
+            ) from None
+    if hasattr(data, "inputs") and hasattr(data, "describe"):  # a node (this module knows none)
+        raise TypeError(f"{what}: expected numbers, got the node {data.describe()}")
+    try:
+        array = np.asarray(data)
+    except ValueError as error:  # ragged nested lists
+        kind = type(data).__name__
+        raise ValueError(f"{what}: cannot read {kind} as an array: {error}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{what}: expected real numbers, got {type(data).__name__} of dtype {array.dtype}"
+        )
+    if array.ndim == 0:
+        return float(array)
+    return np.array(array, dtype=np.float64, order=order)
+
+
+def as_output(value: Any) -> Value:
+    """``value`` as a node value: a Python float for a scalar, else a float64 ndarray."""
+    if type(value) is float:
+        return value
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return float(value)
+        if value.dtype != np.float64:
+            return value.astype(np.float64)
+        return value if type(value) is np.ndarray else value.view(np.ndarray)
+    return float(value)
+
+
+def shape_of(value: Value) -> tuple[int, ...]:
+    """The shape of a value: ``()`` for a float."""
+    return () if type(value) is float else value.shape
+
+
+def reusable(buffer: Any, shape: tuple[int, ...]) -> np.ndarray | None:
+    """``buffer`` if it is a float64 array of exactly ``shape`` to write into, else ``None``.
+
+    Ops pass the result as numpy's ``out=``: with ``None`` numpy allocates a new array.
+    """
+    if type(buffer) is np.ndarray and buffer.shape == shape:
+        return buffer
+    return None
+
+
+def scratch(buffer: Any, shape: tuple[int, ...], dtype: Any = np.float64) -> np.ndarray:
+    """``buffer`` if it has ``shape`` and ``dtype``, else a new empty array: an op's workspace."""
+    if type(buffer) is np.ndarray and buffer.shape == shape and buffer.dtype == dtype:
+        return buffer
+    return np.empty(shape, dtype=dtype)
+
+
+def may_share(g: np.ndarray, other: Any) -> bool:
+    """Whether two gradients may overlap in memory (a quick answer for owners of their data)."""
+    if type(other) is float or other is None:
+        return False
+    if g is other:
+        return True
+    # Two arrays that each own their buffer cannot overlap; only views need numpy's check.
+    if g.base is None and other.base is None:
+        return False
+    return np.may_share_memory(g, other)
+
+
+def unbroadcast(grad: Value, shape: tuple[int, ...]) -> Value:
+    """Sum ``grad`` over the axes that broadcasting added, so it has ``shape``.
+
+    A scalar bias ``b`` added to a vector ``X·w`` receives ``db = Σ dz``: it was used once per
+    entry, so each use contributes. A gradient smaller than ``shape`` is a ``ShapeError``:
+    broadcasting only ever makes an input larger, never smaller.
+    """
+    grad_shape = shape_of(grad)
+    if grad_shape == shape:
+        return grad
+    if not shape:
+        return float(np.add.reduce(grad, axis=None))  # np.sum's arithmetic, less overhead
+    extra = len(grad_shape) - len(shape)
+    if extra < 0 or any(
+        n != 1 and n != grad_shape[extra + i] for i, n in enumerate(shape)
+    ):
+        raise ShapeError(f"a gradient of shape {grad_shape} cannot be summed to shape {shape}")
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad_shape[extra + i] != 1
+    )
+    return np.sum(grad, axis=axes).reshape(shape)
+
+
+class LeafValue(np.ndarray):
+    """A leaf's array value as you read it: read-only, so every change goes through assignment.
+
+    ``w.value[0] = 5`` is refused (the graph could not notice it); assign a new array instead,
+    ``w.value = new``. In-place operators give a new array, as they do for a float, so
+    ``w.value -= alpha * w.grad`` assigns the difference. Arithmetic gives ordinary arrays.
+    """
+
+    _owner = "this leaf"
+
+    def __array_wrap__(
+        self, array: np.ndarray, context: Any = None, return_scalar: bool = False
+    ) -> Any:
+        if return_scalar:
+            return array[()]
+        return array.view(np.ndarray) if type(array) is not np.ndarray else array
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        owner = self._owner
+        raise ValueError(
+            f"the value of {owner} is read-only, so that the graphs built on it notice every "
+            f"change; assign a new value instead: new = leaf.value.copy(); new[...] = ...; "
+            f"leaf.value = new"
+        )
+
+    def copy(self, order: Any = "C") -> np.ndarray:  # type: ignore[override]
+        """A writable copy, as an ordinary array."""
+        return np.array(self, order=order, subok=False)
+
+    def __reduce__(self) -> Any:
+        return (read_only, (np.asarray(self).copy(order="K"), self._owner))
+
+    def __deepcopy__(self, memo: Any) -> LeafValue:
+        return read_only(np.asarray(self).copy(order="K"), self._owner)
+
+    def __iadd__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.add(self, other)
+
+    def __isub__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.subtract(self, other)
+
+    def __imul__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.multiply(self, other)
+
+    def __itruediv__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.true_divide(self, other)
+
+    def __ipow__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.power(self, other)
+
+    def __imatmul__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return np.matmul(self, other)
+
+
+def read_only(array: np.ndarray, owner: str = "this leaf") -> LeafValue:
+    """``array`` (not copied) as a read-only ``LeafValue``; ``owner`` names it in messages.
+
+    A leaf given a ``LeafValue`` shares it without a copy: feeding one graph example after
+    example (``x.value = rows[i]``) then costs no conversion.
+    """
+    view = array.view(LeafValue)
+    view.flags.writeable = False
+    view._owner = owner
+    return view
