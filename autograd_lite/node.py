@@ -394,21 +394,19 @@ class Node:
                     for i, x in enumerate(inputs)
                 )
                 break
-        self.inputs = inputs
-        self.name = _checked_name(name)
-        self._grad: Value | None = None
-        self.grad_pass: BackwardPass | None = None
-        self._orders_cache = None
-        self._edges_cache = None
-        self._copy_buffer = None
-        self.requires_grad = False
-        for x in inputs:
-            if x.requires_grad:
-                self.requires_grad = True
-                break
+        self._start(inputs, name, any(x.requires_grad for x in inputs))
         self.value = None  # no buffer to reuse yet
         self.stamp = 0
         self._compute(anomaly.enabled())
+
+    def _start(self, inputs: tuple[Node, ...], name: str | None, requires_grad: bool) -> None:
+        """Set what every node has before its first value: inputs, name, no gradient yet."""
+        self.inputs = inputs
+        self.name = _checked_name(name)
+        self.requires_grad = requires_grad
+        self._grad: Value | None = None
+        self.grad_pass: BackwardPass | None = None
+        self._orders_cache = self._edges_cache = self._copy_buffer = None
 
     # --- what each op writes -------------------------------------------------------------
 
@@ -738,14 +736,7 @@ class _Leaf(Node):
     def __init__(
         self, value: Any, name: str | None, what: str, requires_grad: bool, order: str = "C"
     ) -> None:
-        self.inputs = ()
-        self.name = _checked_name(name)
-        self._grad = None
-        self.grad_pass = None
-        self._orders_cache = None
-        self._edges_cache = None
-        self._copy_buffer = None
-        self.requires_grad = requires_grad
+        self._start((), name, requires_grad)
         self._order = order
         self._set(value, what)
 
