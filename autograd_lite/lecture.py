@@ -108,7 +108,8 @@ class VectorizedGraph:
     def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
         self.w = Variable(np.zeros(X.shape[1]), name="w")
         self.b = Variable(0.0, name="b")
-        self.J = cost(Constant(X, name="X"), Constant(y, name="y"), self.w, self.b)
+        # Fortran order from the start: the one copy MatMul wants (see MatMul), not two.
+        self.J = cost(Constant(X, name="X", order="F"), Constant(y, name="y"), self.w, self.b)
 
     def gradients(self, w: np.ndarray, b: float) -> tuple[float, np.ndarray, float]:
         """``J``, ``dw`` and ``db`` at ``w``, ``b``: one forward and one backward pass."""
@@ -146,7 +147,7 @@ class ExampleLoop:
         self.form = form
         self.y = Constant(0.0, name="y")
         self.b = Variable(0.0, name="b")
-        self.labels = y.tolist()
+        self.labels = np.asarray(y, dtype=np.float64).tolist()
         if form == "features":
             # Python floats, read once: each example then costs no conversion.
             self.examples = X.tolist()

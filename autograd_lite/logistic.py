@@ -299,7 +299,6 @@ class LogisticRegression:
         m, n = X.shape
         labels = checked_y(y, m)
         classes = two_classes(labels)
-        y01 = (labels == classes[1]).astype(np.float64)
         w = (
             np.zeros(n)
             if coef_init is None
@@ -312,10 +311,11 @@ class LogisticRegression:
         )
 
         # The graph is built once; each step runs it again (forward, then backward).
+        # The lecture's y = 1 where the label is classes_[1]; the graph holds its own float64 copy.
         if method == "vectorized":
-            graph = VectorizedGraph(X, y01)
+            graph = VectorizedGraph(X, labels == classes[1])
         else:
-            graph = ExampleLoop(X, y01, loop_form)
+            graph = ExampleLoop(X, labels == classes[1], loop_form)
         progress = _Progress(method, max_iter, verbose)
         curve: list[float] = []
         # Overflow only happens when the descent diverges, which check_finite reports (so the

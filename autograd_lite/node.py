@@ -21,6 +21,7 @@ to read it.
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, NamedTuple, TypeAlias
 
@@ -158,26 +159,37 @@ class Deferred:
     """A gradient recorded but passed on to nothing, so computed only when it is read.
 
     ``LogLoss`` on a ``Sigmoid`` sends ``dz = a − y`` straight to ``z``; the ``da`` it gives
-    ``a`` is one of these. ``watched`` are the nodes whose values ``compute`` reads: if any
-    was recomputed since, the numbers it would read are a later pass's, and it refuses.
+    ``a`` is one of these. ``compute`` holds the numbers it needs, not the nodes (``a`` holds
+    this, so a node in it would make a cycle that outlives the graph). ``watched`` are the
+    nodes whose arrays those numbers are: if one was recomputed since, the numbers are a later
+    pass's, and it refuses. They are held weakly; a node gone can no longer be recomputed.
     """
 
     __slots__ = ("compute", "sender", "stamps", "watched")
 
     def __init__(self, compute: Callable[[], Any], sender: Node, watched: tuple[Node, ...]):
         self.compute = compute
-        self.sender = sender
-        self.watched = watched
+        self.sender = sender.describe()
+        self.watched = tuple(weakref.ref(node) for node in watched)
         self.stamps = tuple(node.stamp for node in watched)
 
     def value(self, target: Node) -> Value:
         """Compute the gradient for ``target`` now."""
-        if tuple(node.stamp for node in self.watched) != self.stamps:
-            raise StaleGraphError(
-                f"d{_label(target)} belongs to a backward pass whose values have been "
-                f"recomputed since; call backward() again, then read it"
-            )
-        return fitted_gradient(self.sender, target, self.compute())
+        for ref, stamp in zip(self.watched, self.stamps, strict=True):
+            node = ref()
+            if node is not None and node.stamp != stamp:
+                raise StaleGraphError(
+                    f"d{_label(target)} belongs to a backward pass whose values have been "
+                    f"recomputed since; call backward() again, then read it"
+                )
+        g = as_output(self.compute())
+        try:
+            return unbroadcast(g, target.shape)
+        except ShapeError as error:
+            raise ShapeError(
+                f"{self.sender}: the gradient it recorded does not fit {target.describe()} of "
+                f"shape {target.shape}: {error}"
+            ) from None
 
 
 class _Pending:
@@ -371,6 +383,7 @@ class Node:
         "_orders_cache",
         "_edges_cache",
         "_copy_buffer",
+        "__weakref__",
     )
 
     # numpy defers to our reflected operators, so ``X @ w`` and ``X * w`` build nodes.
@@ -703,7 +716,7 @@ class Node:
         state: dict[str, Any] = {}
         for cls in type(self).__mro__:
             for name in cls.__dict__.get("__slots__", ()):
-                if name in self._TRANSIENT or name in state:
+                if name in self._TRANSIENT or name in state or name == "__weakref__":
                     continue
                 try:  # the slot itself, not a property of the same name (a leaf's value)
                     state[name] = cls.__dict__[name].__get__(self)

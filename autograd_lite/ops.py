@@ -411,7 +411,7 @@ class LogLoss(Node):
     divide-by-zero warning; ``0 · log 0`` counts as 0.
     """
 
-    __slots__ = ("_term", "_dz", "_one_minus_y", "_labels_checked")
+    __slots__ = ("_term", "_dz", "_labels_checked")
     symbol = "L"
     formula = "{out} = −({1} · log {0} + (1 − {1}) · log(1 − {0}))"
     gradient_formulas = (
@@ -425,7 +425,7 @@ class LogLoss(Node):
     def __init__(self, a: Operand, y: Operand, name: str | None = None) -> None:
         a = as_node(a, what="LogLoss prediction a")
         y = as_node(y, what="LogLoss labels y")
-        self._term = self._dz = self._one_minus_y = None
+        self._term = self._dz = None
         self._labels_checked = -1  # the labels' stamp when last checked
         super().__init__(a, y, name=name)
 
@@ -447,7 +447,6 @@ class LogLoss(Node):
         if y_node.stamp != self._labels_checked:  # checked once per new set of labels
             _require_unit_interval(y, "LogLoss labels", y_node)
             self._labels_checked = y_node.stamp
-            self._one_minus_y = 1.0 - y
         if not isinstance(a_node, Sigmoid):
             _require_unit_interval(a, "LogLoss prediction", a_node)
 
@@ -456,16 +455,16 @@ class LogLoss(Node):
         logit = self.logit
         if logit is None:
             # log1p(−a) is log(1 − a) without first rounding 1 − a (which loses a tiny a).
-            return -(_times_log(y, a) + _times_log(self._one_minus_y, -a, np.log1p))
+            return -(_times_log(y, a) + _times_log(1.0 - y, -a, np.log1p))
         z, e = logit.value, self.inputs[0].e
         if type(z) is float:
             loss = math.log1p(e)  # log(1 + e^(−|z|)), never overflows
             loss += _weighted(y, max(-z, 0.0))
-            return loss + _weighted(self._one_minus_y, max(z, 0.0))
+            return loss + _weighted(1.0 - y, max(z, 0.0))
         if not math.isfinite(np.add.reduce(z, axis=None)):  # an infinite logit, or NaN
             loss = np.log1p(e)
             loss += _weighted(y, np.maximum(-z, 0.0))
-            return loss + _weighted(self._one_minus_y, np.maximum(z, 0.0))
+            return loss + _weighted(1.0 - y, np.maximum(z, 0.0))
         # The same sum, written into arrays kept from the last run: no new m-long array. Of
         # y · max(−z, 0) and (1 − y) · max(z, 0) only one is not 0: (1 − y) · z where z ≥ 0,
         # (−y) · z where z < 0. Both factors are [z ≥ 0] − y, exactly (1 − y is 1 + (−y)).
@@ -485,12 +484,7 @@ class LogLoss(Node):
             dy = dL * (np.log1p(-a) - np.log(a)) if y_node.requires_grad else None
             return da, dy
         z = logit.value
-        # 1 − a is σ(−z), computed directly so it does not round to 0. Past |z| ≈ 709 the true
-        # da exceeds float64 and rounds to inf, which is the correctly rounded value: by a
-        # division by 0 or, where σ is subnormal (|z| ≈ 709 to 745), by an overflow.
-        one_minus_a = _sigmoid(a_node.e, z <= 0)  # σ(−z): the same e, and −z ≥ 0 where z ≤ 0
-        with np.errstate(divide="ignore", over="ignore"):
-            da = dL * (_ratio(1.0 - y, one_minus_a) - _ratio(y, a))
+        da = _da_on_logit(dL, a, y, z, a_node.e)
         dy = dL * -z if y_node.requires_grad else None  # log(1 − σ(z)) − log σ(z) = −z
         return da, dy
 
@@ -507,9 +501,23 @@ class LogLoss(Node):
             dz = self._dz = scratch(self._dz, a_value.shape)
             np.subtract(a_value, y_value, out=dz)
             np.multiply(dL, dz, out=dz)
-        dy = dL * -logit.value if y.requires_grad else None
-        da = Deferred(lambda: self.backward_step(dL)[0], self, (self, a, y, logit))
+        z, e = logit.value, a.e
+        dy = dL * -z if y.requires_grad else None
+        # The numbers, not the nodes: a.grad holds this, and a node in it would make a cycle.
+        da = Deferred(lambda: _da_on_logit(dL, a_value, y_value, z, e), self, (self, a, y, logit))
         return [(a, da, False), (y, dy, True), (logit, dz, True)]
+
+
+def _da_on_logit(dL: Value, a: Value, y: Value, z: Value, e: Value) -> Value:
+    """``da = dL · (−y/a + (1 − y)/(1 − a))`` for ``a = σ(z)``, with ``e = e^(−|z|)``.
+
+    1 − a is σ(−z), computed directly so it does not round to 0. Past |z| ≈ 709 the true da
+    exceeds float64 and rounds to inf, which is the correctly rounded value: by a division by 0
+    or, where σ is subnormal (|z| ≈ 709 to 745), by an overflow.
+    """
+    one_minus_a = _sigmoid(e, z <= 0)  # σ(−z): the same e, and −z ≥ 0 where z ≤ 0
+    with np.errstate(divide="ignore", over="ignore"):
+        return dL * (_ratio(1.0 - y, one_minus_a) - _ratio(y, a))
 
 
 def _who(node: Node) -> str:

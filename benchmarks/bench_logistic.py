@@ -225,13 +225,19 @@ def fresh_step(X: np.ndarray, y: np.ndarray, raw: bool) -> Candidate:
 
 
 def fit_candidates(
-    X: np.ndarray, y: np.ndarray, target: float, min_k: int, **params: Any
+    X: np.ndarray,
+    y: np.ndarray,
+    target: float,
+    min_k: int,
+    per_iteration: float | None = None,
+    **params: Any,
 ) -> tuple[Candidate, Candidate, int]:
     """``fit`` with k iterations and with 1 (their difference gives the cost per iteration).
 
     k is chosen so the k iterations take about ``target`` seconds and at least twice a whole
     ``fit(max_iter=1)`` (whose one-off work, checking and copying X, varies from call to call),
-    with at least ``min_k`` iterations."""
+    with at least ``min_k`` iterations; ``per_iteration`` is an estimate of one iteration (else
+    ``fit(max_iter=3)`` against ``fit(max_iter=1)`` gives one)."""
     probe = LogisticRegression(learning_rate=LEARNING_RATE, max_iter=1, **params)
     three = LogisticRegression(learning_rate=LEARNING_RATE, max_iter=3, **params)
 
@@ -247,7 +253,8 @@ def fit_candidates(
 
     probe.fit(X, y)  # warm up
     one = seconds(probe)
-    per_iteration = max((seconds(three) - one) / 2, one / 100)
+    if per_iteration is None:
+        per_iteration = max((seconds(three) - one) / 2, one / 10)
     k = int(min(max(min_k, round(max(target, 2 * one) / per_iteration)), 2000))
     model = LogisticRegression(learning_rate=LEARNING_RATE, max_iter=k, **params)
     return (
@@ -299,17 +306,24 @@ def choose_torch_threads(candidates: dict[str, Candidate], target: float) -> int
         return None
     import torch
 
-    best: tuple[float, int] | None = None
-    for threads in sorted({1, os.cpu_count() or 1}):
+    choices = sorted({1, os.cpu_count() or 1})
+    numbers = {}
+    for threads in choices:
         torch.set_num_threads(threads)
-        seconds = 0.0
-        for step in steps:
-            number = calibrate(step, target / 4)
-            seconds += min(timeit.Timer(step).repeat(3, number)) / number
-        if best is None or seconds < best[0]:
-            best = (seconds, threads)
-    torch.set_num_threads(best[1])
-    return best[1]
+        numbers[threads] = [calibrate(step, target / 5) for step in steps]
+    trials: dict[int, list[float]] = {threads: [] for threads in choices}
+    for _ in range(3):  # interleaved, as the rounds are
+        for threads in choices:
+            torch.set_num_threads(threads)
+            trials[threads].append(
+                sum(
+                    timeit.Timer(step).timeit(number) / number
+                    for step, number in zip(steps, numbers[threads], strict=True)
+                )
+            )
+    best = min(choices, key=lambda threads: statistics.median(trials[threads]))
+    torch.set_num_threads(best)
+    return best
 
 
 def jax_step(X: np.ndarray, y: np.ndarray) -> Candidate | None:
@@ -505,7 +519,9 @@ def measure_size(m: int, n: int, rounds: int, target: float, rerun: bool, notes:
         add(RERUN, rerun_step(X, y))
     add(FRESH_RAW, fresh_step(X, y, raw=True))
     add(FRESH_CONSTANTS, fresh_step(X, y, raw=False))
-    fit_k, fit_one, k = fit_candidates(X, y, target, min_k=5)
+    number = calibrate(reference.step, target / 5)
+    reference_seconds = timeit.Timer(reference.step).timeit(number) / number
+    fit_k, fit_one, k = fit_candidates(X, y, target, 5, reference_seconds)
     add(FIT_K, fit_k)
     add(FIT_ONE, fit_one)
     for name, made in (
@@ -556,7 +572,7 @@ def measure_loops(rounds: int, target: float, rerun: bool) -> dict:
     candidates = {LECTURE_LOOP: lecture_loop(X, y)}
     ks = {}
     for form, params in forms.items():
-        k_candidate, one, ks[form] = fit_candidates(X, y, target, min_k=3, method="loop", **params)
+        k_candidate, one, ks[form] = fit_candidates(X, y, target, 3, method="loop", **params)
         candidates[f"loop {form}, fit(k)"] = k_candidate
         candidates[f"loop {form}, fit(1)"] = one
     for name, candidate in candidates.items():
@@ -588,7 +604,7 @@ def measure_loops(rounds: int, target: float, rerun: bool) -> dict:
         candidates[EXAMPLE_RERUN] = example_graph_loop(X, y, rerun=True)
     candidates[EXAMPLE_REBUILT] = example_graph_loop(X, y, rerun=False)
     for form, params in forms.items():
-        k_candidate, one, ks[form] = fit_candidates(X, y, target, min_k=3, method="loop", **params)
+        k_candidate, one, ks[form] = fit_candidates(X, y, target, 3, method="loop", **params)
         candidates[f"loop {form}, fit(k)"] = k_candidate
         candidates[f"loop {form}, fit(1)"] = one
     for name, candidate in candidates.items():
@@ -975,6 +991,18 @@ def machine_info() -> dict:
     return machine
 
 
+def cpu_seconds_of_others() -> float | None:
+    """CPU seconds the machine spent busy, less this process's own (Linux), since boot."""
+    try:
+        with open("/proc/stat") as stat:
+            values = [int(v) for v in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    busy = (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")  # less idle, iowait
+    own = os.times()
+    return busy - own.user - own.system
+
+
 def parse_sizes(text: str) -> tuple[tuple[int, int], ...]:
     """``"64x2,1000x2"`` → ``((64, 2), (1000, 2))``."""
     try:
@@ -1038,12 +1066,20 @@ def main(argv: list[str] | None = None) -> int:
         "notes": notes,
         "sizes": [],
         "section_seconds": {},
+        "section_cpu_share_of_other_processes": {},
     }
-    sections = report["section_seconds"]
+    sections, others = report["section_seconds"], report["section_cpu_share_of_other_processes"]
+    others_before = [cpu_seconds_of_others()]
 
     def done(section: str, since: float) -> float:
         now = time.perf_counter()
         sections[section] = now - since
+        others_now = cpu_seconds_of_others()
+        if others_now is not None and others_before[0] is not None:
+            others[section] = (others_now - others_before[0]) / (
+                sections[section] * (os.cpu_count() or 1)
+            )
+        others_before[0] = others_now
         return now
 
     mark = time.perf_counter()
@@ -1075,6 +1111,13 @@ def main(argv: list[str] | None = None) -> int:
         report["deep_chain"] = deep_chain(CHAIN_NODES, rerun)
         mark = done("deep_chain", mark)
 
+    busy = {section: share for section, share in others.items() if share > 0.1}
+    if busy:
+        notes.append(
+            "other processes kept the machine busy ("
+            + ", ".join(f"{section}: {share:.0%} of the CPUs" for section, share in busy.items())
+            + "): timings there are unreliable, PyTorch's most of all; run again on a quiet machine"
+        )
     report["targets"] = target_rows(report)
     print("\n" + targets_table(report["targets"]))
     for note in notes:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+import weakref
 
 import numpy as np
 import pytest
@@ -350,6 +351,35 @@ def test_a_graph_is_freed_once_its_output_is_dropped() -> None:
         assert w.grad is not None  # the parameters keep their gradients
     finally:
         gc.enable()
+
+
+def test_a_graph_whose_da_was_never_read_is_freed_too() -> None:
+    # da under a fused log loss is computed on read; what waits to compute it must not point
+    # back at the graph, or the graph (and its m-long arrays) would wait for the collector.
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        w = ag.Variable(np.zeros(3), name="w")
+        a = ag.sigmoid(np.ones((5, 3)) @ w, name="a")
+        J = ag.mean(ag.log_loss(a, np.ones(5)))
+        J.backward()
+        alive = weakref.ref(J.inputs[0])  # the LogLoss node
+        del J, a
+        assert alive() is None
+    finally:
+        gc.enable()
+
+
+def test_da_stays_readable_after_the_loss_node_is_gone() -> None:
+    z = ag.Variable(np.array([-2.0, 0.0, 3.0]), name="z")
+    a = ag.sigmoid(z, name="a")
+    L = ag.log_loss(a, np.array([1.0, 0.0, 1.0]))
+    L.backward(np.ones(3))
+    expected = L.backward_step(np.ones(3))[0]
+    del L  # a keeps the numbers its da is computed from, not the loss node
+    np.testing.assert_array_equal(a.grad, expected)
 
 
 # --- running a graph again: copies, old ops, gradients that belong to older values --------------
