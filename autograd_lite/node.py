@@ -165,17 +165,16 @@ class Deferred:
     pass's, and it refuses. They are held weakly; a node gone can no longer be recomputed.
     """
 
-    __slots__ = ("compute", "sender", "stamps", "watched")
+    __slots__ = ("compute", "sender", "watched")
 
     def __init__(self, compute: Callable[[], Any], sender: Node, watched: tuple[Node, ...]):
         self.compute = compute
-        self.sender = sender.describe()
-        self.watched = tuple(weakref.ref(node) for node in watched)
-        self.stamps = tuple(node.stamp for node in watched)
+        self.sender = weakref.ref(sender)
+        self.watched = [(weakref.ref(node), node.stamp) for node in watched]
 
     def value(self, target: Node) -> Value:
         """Compute the gradient for ``target`` now."""
-        for ref, stamp in zip(self.watched, self.stamps, strict=True):
+        for ref, stamp in self.watched:
             node = ref()
             if node is not None and node.stamp != stamp:
                 raise StaleGraphError(
@@ -186,8 +185,10 @@ class Deferred:
         try:
             return unbroadcast(g, target.shape)
         except ShapeError as error:
+            sender = self.sender()
+            who = sender.describe() if sender is not None else "the node that recorded it"
             raise ShapeError(
-                f"{self.sender}: the gradient it recorded does not fit {target.describe()} of "
+                f"{who}: the gradient it recorded does not fit {target.describe()} of "
                 f"shape {target.shape}: {error}"
             ) from None
 
@@ -769,7 +770,9 @@ class _Leaf(Node):
     def _set(self, data: Any, what: str | None) -> None:
         if type(data) is float:  # the common case of a training loop's scalar, checked at once
             value = data
-        elif type(data) is LeafValue and data.flags[f"{self._order}_CONTIGUOUS"]:
+        elif type(data) is LeafValue and (
+            data.flags.c_contiguous if self._order == "C" else data.flags.f_contiguous
+        ):
             value = data  # read-only already, so it can be shared without a copy
         else:
             value = as_value(data, what or self.describe(), self._order)
