@@ -147,9 +147,8 @@ def check_finite(
     ValueError
         If any of ``J``, ``w``, ``b`` is NaN or infinite.
     """
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = J + b + float(np.add.reduce(w, axis=None))
-    if math.isfinite(total):  # a NaN or inf anywhere makes the sum so; one pass, no array
+    # A NaN or inf anywhere makes the sum so (Python's floats overflow quietly, to inf).
+    if math.isfinite(J + b + sum(np.ravel(w).tolist())):
         return
     if math.isfinite(J) and math.isfinite(b) and np.isfinite(w).all():  # the sum overflowed
         return
