@@ -20,7 +20,7 @@ import numpy as np
 
 from autograd_lite.errors import ShapeError
 from autograd_lite.node import Constant, Deferred, Node, Operand, as_node
-from autograd_lite.values import Value, reusable, scratch, shape_of
+from autograd_lite.values import Value, reusable, scratch, shape_of, workspace
 
 Axis = int | tuple[int, ...] | None
 
@@ -355,7 +355,7 @@ class Sigmoid(Node):
     ``da · a(1 − a)`` multiplied out but the simplified ``a − y`` (see ``LogLoss``).
     """
 
-    __slots__ = ("e", "_factor")
+    __slots__ = ("e",)
     symbol = "σ"
     formula = "{out} = σ({0}) = 1 / (1 + e^(−{0}))"
     gradient_formulas = ("d{0} = d{out} · {out}(1 − {out})",)
@@ -365,7 +365,7 @@ class Sigmoid(Node):
     """``e^(−|z|)``, the forward's one exponential; ``LogLoss`` reuses it."""
 
     def __init__(self, z: Operand, name: str | None = None) -> None:
-        self.e = self._factor = None
+        self.e = None
         super().__init__(z, name=name)
 
     def forward_step(self, z: Value) -> Value:
@@ -378,7 +378,7 @@ class Sigmoid(Node):
         np.negative(e, out=e)
         np.exp(e, out=e)
         a = np.add(e, 1.0, out=reusable(self.value, shape))
-        numerator = self._factor = scratch(self._factor, shape)  # see _sigmoid
+        numerator = workspace(shape)  # see _sigmoid
         np.greater_equal(z, 0.0, out=numerator, casting="unsafe")  # 1.0 or 0.0
         np.maximum(e, numerator, out=numerator)
         return np.divide(numerator, a, out=a)
@@ -413,7 +413,7 @@ class LogLoss(Node):
     divide-by-zero warning; ``0 · log 0`` counts as 0.
     """
 
-    __slots__ = ("_term", "_dz", "_labels_checked")
+    __slots__ = ("_dz", "_labels_checked")
     symbol = "L"
     formula = "{out} = −({1} · log {0} + (1 − {1}) · log(1 − {0}))"
     gradient_formulas = (
@@ -427,7 +427,7 @@ class LogLoss(Node):
     def __init__(self, a: Operand, y: Operand, name: str | None = None) -> None:
         a = as_node(a, what="LogLoss prediction a")
         y = as_node(y, what="LogLoss labels y")
-        self._term = self._dz = None
+        self._dz = None
         self._labels_checked = -1  # the labels' stamp when last checked
         super().__init__(a, y, name=name)
 
@@ -471,7 +471,7 @@ class LogLoss(Node):
         # y · max(−z, 0) and (1 − y) · max(z, 0) only one is not 0: (1 − y) · z where z ≥ 0,
         # (−y) · z where z < 0. Both factors are [z ≥ 0] − y, exactly (1 − y is 1 + (−y)).
         loss = np.log1p(e, out=reusable(self.value, z.shape))
-        term = self._term = scratch(self._term, z.shape)
+        term = workspace(z.shape)
         np.greater_equal(z, 0.0, out=term, casting="unsafe")
         np.subtract(term, y, out=term)
         np.multiply(term, z, out=term)

@@ -8,6 +8,7 @@ input's shape, and hands an op the array it wrote last time, to write into again
 
 from __future__ import annotations
 
+import threading
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -82,6 +83,23 @@ def scratch(buffer: Any, shape: tuple[int, ...], dtype: Any = np.float64) -> np.
     if type(buffer) is np.ndarray and buffer.shape == shape and buffer.dtype == dtype:
         return buffer
     return np.empty(shape, dtype=dtype)
+
+
+_workspace = threading.local()
+
+
+def workspace(shape: tuple[int, ...]) -> np.ndarray:
+    """A float64 array of ``shape`` for an op to compute in during its own step, then drop.
+
+    One per thread, kept from call to call: the next op that asks for the same shape gets the
+    same array, so an op is done with it before its step returns. σ and the fused log loss
+    both need an m-long array only while they compute; sharing one saves a graph an m-long
+    array (and a re-run allocates none).
+    """
+    array = getattr(_workspace, "array", None)
+    if type(array) is not np.ndarray or array.shape != shape:
+        array = _workspace.array = np.empty(shape)
+    return array
 
 
 def may_share(g: np.ndarray, other: Any) -> bool:

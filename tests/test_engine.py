@@ -469,3 +469,35 @@ def test_a_leaf_given_another_leafs_value_shares_it_and_both_stay_read_only() ->
         y.value[0] = 5.0
     x.value = x.value + 1.0  # a new array for x; y keeps the old one
     np.testing.assert_array_equal(y.value, [1.0, 2.0])
+
+
+def test_two_threads_running_graphs_at_once_each_get_their_own_numbers() -> None:
+    # σ and the fused loss compute in an array shared per thread (values.workspace): two threads
+    # that run graphs of the same shape at the same time must not see each other's numbers.
+    import threading
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((2000, 4))
+    ys = [(X[:, 0] > 0).astype(float), (X[:, 1] > 0).astype(float)]
+
+    def train(y: np.ndarray) -> np.ndarray:
+        w = ag.Variable(np.zeros(4), name="w")
+        J = ag.mean(ag.log_loss(ag.sigmoid(X @ w), y))
+        for _ in range(30):
+            J.forward()
+            J.backward()
+            w.value = w.value - 0.5 * w.grad
+        return np.array(w.value)
+
+    alone = [train(y) for y in ys]
+    together: list[np.ndarray | None] = [None, None]
+    threads = [
+        threading.Thread(target=lambda k=k: together.__setitem__(k, train(ys[k])))
+        for k in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for k in range(2):
+        np.testing.assert_array_equal(together[k], alone[k])
