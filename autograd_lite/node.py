@@ -169,7 +169,7 @@ class Deferred:
 
     def __init__(self, compute: Callable[[], Any], sender: Node, watched: tuple[Node, ...]):
         self.compute = compute
-        self.sender = weakref.ref(sender)
+        self.sender = (type(sender).__name__, sender.name)  # for a message; not the node
         self.watched = [(weakref.ref(node), node.stamp) for node in watched]
 
     def value(self, target: Node) -> Value:
@@ -185,8 +185,8 @@ class Deferred:
         try:
             return unbroadcast(g, target.shape)
         except ShapeError as error:
-            sender = self.sender()
-            who = sender.describe() if sender is not None else "the node that recorded it"
+            kind, name = self.sender
+            who = f"{kind} {name!r}" if name is not None else kind
             raise ShapeError(
                 f"{who}: the gradient it recorded does not fit {target.describe()} of "
                 f"shape {target.shape}: {error}"
