@@ -351,7 +351,7 @@ class Step:
 
     ``gradient_name`` is ``dz``; ``formula`` is ``dz = dL · (a − y)``; ``formula_with_numbers``
     the whole chain ``dz = dL · (a − y) = 1 · (0.524979 − 1) = -0.475021``; ``value`` is
-    ``node.grad`` itself. ``notes`` say what the lecture would say about it: the
+    a copy of ``node.grad``. ``notes`` say what the lecture would say about it: the
     simplification, the closed form, contributions adding up.
     """
 
@@ -442,11 +442,11 @@ def explain(output: Node, digits: int = 6) -> Explanation:
     """Explain the backward pass that ran from ``output``, step by step, with the numbers.
 
     Run ``output.backward()`` first: ``explain`` runs the same walk of the chain rule again
-    (``chain_rule``, from the same starting gradient, so every ``.grad`` ends as it was) and
-    tells each gradient it sends, in the order ``backward()`` visits the nodes. It raises
+    (``chain_rule``, from the same starting gradient), tells each gradient it sends, in the
+    order ``backward()`` visits the nodes, and puts every ``.grad`` back as it was. It raises
     ``StaleGraphError`` if a leaf changed since the graph was computed (call
     ``output.forward()`` and ``output.backward()``), and ``RuntimeError`` if there is no
-    backward pass from ``output`` to explain.
+    backward pass from ``output`` to explain, or a gradient was changed after it.
 
     Parameters
     ----------
@@ -487,11 +487,50 @@ def explain(output: Node, digits: int = 6) -> Explanation:
             f"explain({name}): the gradients in the graph are not from {name}.backward(); "
             f"backward() ran from another node. Call {name}.backward() again, then explain it."
         )
-    received: dict[int, list[Sent]] = {}
-    for sent in chain_rule(output, output.grad):
-        received.setdefault(id(sent.target), []).append(sent)
-    labels = node_labels(output)
     order = topological_order(output)
+    # The walk writes every gradient again; what backward() left (and whatever the reader did
+    # to it since) is put back afterwards, so explaining changes nothing.
+    kept = [(node, node._grad, node.grad_pass, _copied(node.grad)) for node in order]
+    received: dict[int, list[Sent]] = {}
+    try:
+        for sent in chain_rule(output, kept[0][3]):
+            received.setdefault(id(sent.target), []).append(sent)
+        for node, _, _, before in kept:
+            _require_same(output, node, before)
+        steps = _steps(output, order, received, digits)
+    finally:
+        for node, grad, grad_pass, before in kept:
+            node._grad = before if type(before) is np.ndarray else grad
+            node.grad_pass = grad_pass
+    return Explanation(output, steps, node_labels(output))
+
+
+def _copied(grad: object) -> object:
+    return np.array(grad) if type(grad) is np.ndarray else grad
+
+
+def _require_same(output: Node, node: Node, before: object) -> None:
+    """The walk again must give what backward() stored; a gradient changed since is named."""
+    after = node.grad
+    if type(before) is float and type(after) is float:
+        same = before == after or (before != before and after != after)  # NaN is NaN
+    else:
+        same = np.shape(before) == np.shape(after) and np.array_equal(
+            before, after, equal_nan=True
+        )
+    if not same:
+        name = _output_name(output)
+        raise RuntimeError(
+            f"explain({name}): {node.describe()} holds the gradient {format_value(before)}, but "
+            f"the backward pass from {name} gives {format_value(after)}: it was changed after "
+            f"backward(). Call {name}.backward() again, then explain it."
+        )
+
+
+def _steps(
+    output: Node, order: list[Node], received: dict[int, list[Sent]], digits: int
+) -> list[Step]:
+    labels = node_labels(output)
     grad_names = {id(node): gradient_name(node, labels[id(node)]) for node in order}
     aliases: dict[int, str] = {}  # unnamed pass-through nodes: d(w1 · x1) is dz
     steps: list[Step] = []
@@ -507,7 +546,7 @@ def explain(output: Node, digits: int = 6) -> Explanation:
             if only.formula == grad_names[id(only.source)] and not only.summed:
                 aliases[id(node)] = aliases.get(id(only.source), only.formula)
         steps.append(_step(len(steps) + 1, node, output, labels, grad_names, contributions, digits))
-    return Explanation(output, steps, labels)
+    return steps
 
 
 def _output_name(node: Node) -> str:
@@ -548,7 +587,8 @@ def _contribution(
     if sent.summed:
         formula = _sum_of(formula)
         closed_form = _sum_of(closed_form) if closed_form else ""
-    value = sent.gradient if sent.passes_on else sent.gradient.value(target)
+    # A copy: the engine writes the next pass's gradients into the arrays it keeps.
+    value = _copied(sent.gradient if sent.passes_on else sent.gradient.value(target))
     return Contribution(
         source=source,
         formula=formula,
@@ -606,7 +646,7 @@ def _step(
 ) -> Step:
     label = labels[id(node)]
     name = grad_names[id(node)]
-    grad = node.grad
+    grad = _copied(node.grad)
     value_text = format_value(grad, digits)
     if node is output:
         is_one = bool(np.all(np.asarray(grad) == 1.0))

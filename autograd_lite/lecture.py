@@ -155,7 +155,8 @@ class ExampleLoop:
             self.x = [Constant(0.0, name=f"x{j}") for j in range(1, n + 1)]
         else:
             # Read-only rows, each shared by x in its turn without a copy.
-            self.examples = [read_only(row, "an example x(i)") for row in X.copy()]
+            rows = read_only(np.array(X), "the examples X")  # frozen: its rows are shared
+            self.examples = [read_only(row, "an example x(i)") for row in rows]
             self.w = Variable(np.zeros(n), name="w")
             self.x = Constant(np.zeros(n), name="x")
         self.L = example_loss(self.w, self.b, self.x, self.y)

@@ -47,6 +47,14 @@ _clock = itertools.count(1)
 """Ticks: every leaf change and every backward pass takes the next one."""
 
 
+def _clock_past(tick: int) -> None:
+    """Move the clock past ``tick``: stamps loaded from a pickle came from another clock."""
+    global _clock
+    now = next(_clock)
+    if now <= tick:
+        _clock = itertools.count(tick + 1)
+
+
 def as_node(data: Operand, what: str = "value") -> Node:
     """Return ``data`` if it is a node, else a ``Constant`` holding a copy of it."""
     return data if isinstance(data, Node) else Constant(data, what=what)
@@ -76,6 +84,11 @@ def require_one_backward_pass(nodes: Iterable[Node], reader: str) -> None:
         grad_pass = node.grad_pass
         if node._grad is None or grad_pass is None:
             continue
+        if not grad_pass.complete:
+            raise RuntimeError(
+                f"{reader}: {grad_pass.output}.backward() stopped with an error before it "
+                f"reached every node; its gradients are not all there. Call backward() again"
+            )
         if node.stamp > grad_pass.tick:
             raise StaleGraphError(
                 f"{reader}: the gradient of {node.describe()} comes from a backward pass made "
@@ -120,37 +133,52 @@ class BackwardPass:
 
     Each node a pass visits holds it as ``grad_pass``; two nodes hold the same one exactly when
     their gradients belong together. ``tick`` is the clock when the pass ran, so a value
-    recomputed after it is known to be newer than its gradient. ``started_at`` is the ``id``
-    of the node it ran from (an id, not the node: a reference back to the output would make
-    every graph a cycle).
+    recomputed after it is known to be newer than its gradient. ``complete`` turns true when
+    the walk has visited every node (a pass an error stopped leaves some gradients unset). The
+    node it ran from is held weakly: a reference back to the output from every node would make
+    every graph a cycle.
     """
 
-    __slots__ = ("output", "started_at", "tick")
+    __slots__ = ("complete", "origin", "output", "tick")
 
-    def __init__(self, output: str, started_at: int = 0) -> None:
-        self.output = output
-        self.started_at = started_at
-        self.tick = next(_clock)
+    def __init__(self, output: Node | None, name: str, tick: int | None = None) -> None:
+        self.output = name
+        self.origin = weakref.ref(output) if output is not None else None
+        self.tick = next(_clock) if tick is None else tick
+        self.complete = False
 
     def started_from(self, node: Node) -> bool:
         """Whether this pass ran from ``node`` (``node.backward()``)."""
-        return self.started_at == id(node) and node.grad_pass is self
+        return self.origin is not None and self.origin() is node and node.grad_pass is self
+
+    def __reduce__(self) -> Any:  # a weak reference does not pickle; the node itself does
+        origin = self.origin() if self.origin is not None else None
+        return (_restored_pass, (origin, self.output, self.tick, self.complete))
 
     def __repr__(self) -> str:
         return f"BackwardPass(output={self.output!r})"
 
 
-def fitted_gradient(sender: Node, target: Node, g: Any) -> Value:
+def _restored_pass(origin: Node | None, name: str, tick: int, complete: bool) -> BackwardPass:
+    _clock_past(tick)
+    restored = BackwardPass(origin, name, tick)
+    restored.complete = complete
+    return restored
+
+
+def fitted_gradient(sender: Node | str, target: Node, g: Any) -> Value:
     """The gradient ``sender`` sends ``target``, as the engine stores it.
 
     A float, or a float64 array in the target's shape (summed over the axes broadcasting
-    added); a gradient that cannot be brought to that shape is a ``ShapeError`` naming both.
+    added); a gradient that cannot be brought to that shape is a ``ShapeError`` naming both
+    (``sender`` a node, or its description).
     """
     try:
         return unbroadcast(as_output(g), target.shape)
     except ShapeError as error:
+        who = sender if isinstance(sender, str) else sender.describe()
         raise ShapeError(
-            f"{sender.describe()}: backward_step returned a gradient that does not fit its "
+            f"{who}: backward_step returned a gradient that does not fit its "
             f"input {target.describe()} of shape {target.shape}: {error}"
         ) from None
 
@@ -181,16 +209,8 @@ class Deferred:
                     f"d{_label(target)} belongs to a backward pass whose values have been "
                     f"recomputed since; call backward() again, then read it"
                 )
-        g = as_output(self.compute())
-        try:
-            return unbroadcast(g, target.shape)
-        except ShapeError as error:
-            kind, name = self.sender
-            who = f"{kind} {name!r}" if name is not None else kind
-            raise ShapeError(
-                f"{who}: the gradient it recorded does not fit {target.describe()} of "
-                f"shape {target.shape}: {error}"
-            ) from None
+        kind, name = self.sender
+        return fitted_gradient(f"{kind} {name!r}" if name else kind, target, self.compute())
 
 
 class _Pending:
@@ -254,7 +274,7 @@ def _walk_chain_rule(
     seed = output._seed(grad)
     # A token, not the output itself: a reference from every node back to the output would
     # make each graph a cycle that outlives its step until the garbage collector runs.
-    this_pass = BackwardPass(_label(output), id(output))
+    this_pass = BackwardPass(output, _label(output))
     for node in backward_order:
         node._grad = None
         node.grad_pass = this_pass
@@ -303,6 +323,7 @@ def _walk_chain_rule(
                 index = k if k < len(inputs) and inputs[k] is target else None
                 summed = np.shape(raw) != shape_of(g)
                 record(Sent(node, target, index, g, upstream, summed, True))
+    this_pass.complete = True
 
 
 def topological_order(output: Node) -> list[Node]:
@@ -357,7 +378,9 @@ class Node:
         After ``backward()`` on some output ``L``: ``dL/d(this node)``, in the shape of
         ``value`` (the lecture's ``dz`` is ``z.grad``). ``None`` before backward, and for
         nodes that no gradient reaches (constants). Like values, gradient arrays may be
-        rewritten in place by the next pass.
+        rewritten in place by the next pass. Reading ``.grad`` or ``.value`` directly is not
+        checked against later changes of the leaves; ``gradients()``, drawing and explaining
+        are, and refuse what is out of date.
     grad_pass : BackwardPass or None
         The ``backward()`` call that last set ``grad`` (it names ``L`` above), so gradients
         from two different backward passes are never read as one.
@@ -593,11 +616,11 @@ class Node:
     def _copy_of(self, g: np.ndarray) -> np.ndarray:
         """A copy of ``g`` to be this node's own gradient, in the array kept from the last pass.
 
-        Only for the first gradient the node receives in a pass: a later one is added to what
-        it holds, which may be that very array.
+        A later gradient the node receives needs no copy: it is added to what the node holds
+        out of place, into a new array (writing it into the kept array would lose the first).
         """
         if self._grad is not None:
-            return g.copy()
+            return g
         buffer = self._copy_buffer
         if type(buffer) is not np.ndarray or buffer.shape != g.shape:
             buffer = self._copy_buffer = np.empty(g.shape)
@@ -610,6 +633,10 @@ class Node:
         g = self._grad
         if type(g) is _Pending:
             g = self._grad = g.resolve(self)
+        elif type(g) is np.ndarray and not g.flags.writeable:
+            # One number for every entry (a sum's or mean's gradient is a broadcast view, no
+            # array of the input's size): made an array of its own when you read it.
+            g = self._grad = np.array(g)
         return g
 
     @grad.setter
@@ -723,10 +750,14 @@ class Node:
                     state[name] = cls.__dict__[name].__get__(self)
                 except AttributeError:  # never set (a leaf's ``value`` slot)
                     continue
-        state["_grad"] = self.grad  # a gradient computed on read is computed now
+        try:
+            state["_grad"] = self.grad  # a gradient computed on read is computed now
+        except StaleGraphError:  # it belonged to values recomputed since: nothing to keep
+            state["_grad"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        _clock_past(state.get("stamp", 0))  # later changes must stamp newer than these
         for cls in type(self).__mro__:
             for name in cls.__dict__.get("__slots__", ()):
                 if name in state:
@@ -738,20 +769,24 @@ class Node:
         parts = [f"name={self.name!r}"] if self.name is not None else []
         parts.append(f"value={anomaly.summary(self.value)}")
         if self._grad is not None:
-            parts.append(f"grad={anomaly.summary(self.grad)}")
+            try:
+                parts.append(f"grad={anomaly.summary(self.grad)}")
+            except StaleGraphError:  # computed on read, from numbers recomputed since
+                parts.append("grad=<of values recomputed since>")
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
 class _Leaf(Node):
     """What ``Variable`` and ``Constant`` share: a value set by assignment, and noticed."""
 
-    __slots__ = ("_value", "_order")
+    __slots__ = ("_value", "_order", "_what")
 
     def __init__(
         self, value: Any, name: str | None, what: str, requires_grad: bool, order: str = "C"
     ) -> None:
         self._start((), name, requires_grad)
         self._order = order
+        self._what = what  # the constructor's words for it, which assignment's messages reuse
         self._set(value, what)
 
     @property  # type: ignore[override]
@@ -765,17 +800,19 @@ class _Leaf(Node):
 
     @value.setter
     def value(self, data: Any) -> None:
-        self._set(data, None)
+        self._set(data, self._what)
 
-    def _set(self, data: Any, what: str | None) -> None:
+    def _set(self, data: Any, what: str) -> None:
         if type(data) is float:  # the common case of a training loop's scalar, checked at once
             value = data
-        elif type(data) is LeafValue and (
-            data.flags.c_contiguous if self._order == "C" else data.flags.f_contiguous
+        elif (
+            type(data) is LeafValue
+            and not data.flags.writeable
+            and (data.flags.c_contiguous if self._order == "C" else data.flags.f_contiguous)
         ):
-            value = data  # read-only already, so it can be shared without a copy
+            value = data  # read-only (memory and all), so it can be shared without a copy
         else:
-            value = as_value(data, what or self.describe(), self._order)
+            value = as_value(data, what, self._order)
             if type(value) is not float:
                 value = read_only(value, self.describe())
         self._value = value

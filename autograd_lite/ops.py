@@ -220,6 +220,7 @@ class _Reduction(Node):
     array their backward step spreads the gradient into (kept from one pass to the next)."""
 
     __slots__ = ("axis", "keepdims", "_spread_into")
+    _TRANSIENT = (*Node._TRANSIENT, "_spread_into")  # a workspace, not part of a copy
 
     def __init__(
         self, x: Operand, axis: Axis = None, keepdims: bool = False, name: str | None = None
@@ -232,20 +233,20 @@ class _Reduction(Node):
     def _spread(self, grad: Value) -> Value:
         """Give every entry of the input its share of the gradient: ``grad`` itself.
 
-        One number for every entry is a read-only broadcast view of it: no array of the
-        input's size is written (the engine never changes a gradient in place).
+        A scalar ``grad`` is spread as a read-only broadcast view (no m-long array: reading
+        ``x.grad`` makes it an array of its own); an array into the one kept from the last pass.
         """
         shape = self.inputs[0].shape
         if not shape:
             return float(grad)
-        if type(grad) is float:
+        if type(grad) is float:  # one number for every entry: a broadcast view, no array
             every = np.ndarray(shape, buffer=np.array([grad]), strides=(0,) * len(shape))
-            every.flags.writeable = False
+            every.flags.writeable = False  # Node.grad gives the reader an array of its own
             return every
         out = self._spread_into = scratch(self._spread_into, shape)
         if self.axis is not None and not self.keepdims and grad.ndim != 0:
             grad = np.expand_dims(grad, self.axis)
-        np.copyto(out, grad)  # each entry is its own number
+        np.copyto(out, grad)
         return out
 
 
@@ -414,6 +415,7 @@ class LogLoss(Node):
     """
 
     __slots__ = ("_dz", "_labels_checked")
+    _TRANSIENT = (*Node._TRANSIENT, "_dz")  # a workspace, not part of a copy
     symbol = "L"
     formula = "{out} = −({1} · log {0} + (1 − {1}) · log(1 − {0}))"
     gradient_formulas = (
@@ -506,10 +508,8 @@ class LogLoss(Node):
         z, e = logit.value, a.e
         dy = dL * -z if y.requires_grad else None
         # The numbers, not the nodes: a.grad holds this, and a node in it would make a cycle.
-        # Only a's and z's arrays are rewritten in place by a later forward (y is replaced);
-        # floats never are.
-        watched = (a, logit) if type(a_value) is not float else ()
-        da = Deferred(lambda: _da_on_logit(dL, a_value, y_value, z, e), self, watched)
+        # Refused once a, y or z hold other numbers (a later forward rewrites arrays in place).
+        da = Deferred(lambda: _da_on_logit(dL, a_value, y_value, z, e), self, (a, y, logit))
         return [(a, da, False), (y, dy, True), (logit, dz, True)]
 
 

@@ -142,7 +142,11 @@ class LeafValue(np.ndarray):
 
     ``w.value[0] = 5`` is refused (the graph could not notice it); assign a new array instead,
     ``w.value = new``. In-place operators give a new array, as they do for a float, so
-    ``w.value -= alpha * w.grad`` assigns the difference. Arithmetic gives ordinary arrays.
+    ``w.value -= alpha * w.grad`` assigns the difference. Arithmetic gives ordinary arrays. The
+    memory behind it is read-only too, so it cannot be made writable again.
+
+    A numpy method that copies (``astype``, ``flatten`` ...) gives a writable array of this
+    type: that one is an ordinary array of its own, changed in place as any other.
     """
 
     _owner = "this leaf"
@@ -155,11 +159,13 @@ class LeafValue(np.ndarray):
         return array.view(np.ndarray) if type(array) is not np.ndarray else array
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        owner = self._owner
+        if self.flags.writeable:  # a copy of a leaf's value, not the value itself
+            super().__setitem__(key, value)
+            return
         raise ValueError(
-            f"the value of {owner} is read-only, so that the graphs built on it notice every "
-            f"change; assign a new value instead: new = leaf.value.copy(); new[...] = ...; "
-            f"leaf.value = new"
+            f"the value of {self._owner} is read-only, so that the graphs built on it notice "
+            f"every change; assign a new value instead: new = leaf.value.copy(); "
+            f"new[...] = ...; leaf.value = new"
         )
 
     def copy(self, order: Any = "C") -> np.ndarray:  # type: ignore[override]
@@ -172,31 +178,39 @@ class LeafValue(np.ndarray):
     def __deepcopy__(self, memo: Any) -> LeafValue:
         return read_only(np.asarray(self).copy(order="K"), self._owner)
 
+    def _in_place(self, ufunc: np.ufunc, other: Any) -> np.ndarray:
+        if self.flags.writeable:  # an ordinary copy: changed in place, as numpy does
+            return ufunc(self, other, out=self)
+        return ufunc(self, other)  # the leaf's value: a new array, to assign
+
     def __iadd__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return np.add(self, other)
+        return self._in_place(np.add, other)
 
     def __isub__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return np.subtract(self, other)
+        return self._in_place(np.subtract, other)
 
     def __imul__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return np.multiply(self, other)
+        return self._in_place(np.multiply, other)
 
     def __itruediv__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return np.true_divide(self, other)
+        return self._in_place(np.true_divide, other)
 
     def __ipow__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return np.power(self, other)
+        return self._in_place(np.power, other)
 
     def __imatmul__(self, other: Any) -> np.ndarray:  # type: ignore[override]
         return np.matmul(self, other)
 
 
 def read_only(array: np.ndarray, owner: str = "this leaf") -> LeafValue:
-    """``array`` (not copied) as a read-only ``LeafValue``; ``owner`` names it in messages.
+    """``array`` (not copied, and frozen) as a read-only ``LeafValue``; ``owner`` for messages.
 
-    A leaf given a ``LeafValue`` shares it without a copy: feeding one graph example after
-    example (``x.value = rows[i]``) then costs no conversion.
+    ``array`` itself becomes read-only, so no view of it can be made writable again: hand over
+    an array that nothing else writes to. A leaf given a read-only ``LeafValue`` shares it
+    without a copy: feeding one graph example after example (``x.value = rows[i]``) then costs
+    no conversion.
     """
+    array.flags.writeable = False
     view = array.view(LeafValue)
     view.flags.writeable = False
     view._owner = owner

@@ -46,7 +46,6 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import inspect
 import json
 import math
 import os
@@ -65,6 +64,7 @@ import numpy as np
 
 import autograd_lite as ag
 from autograd_lite import LogisticRegression
+from autograd_lite.lecture import LOOP_FORMS, ExampleLoop, example_loss
 
 SIZES = ((64, 2), (1_000, 2), (10_000, 20), (100_000, 100), (1_000_000, 10))
 QUICK_SIZES = ((64, 2), (1_000, 2), (10_000, 20))
@@ -91,18 +91,6 @@ EXAMPLE_REBUILT = "one-example graph rebuilt per example"
 
 Step = Callable[[], None]
 Gradients = Callable[[], tuple[np.ndarray, float]]
-
-
-def _lecture_function(name: str) -> Callable:
-    """``example_loss`` and friends, from the lecture module or (as before) the logistic one."""
-    for module_name in ("autograd_lite.lecture", "autograd_lite.logistic"):
-        module = importlib.import_module(module_name)
-        if hasattr(module, name):
-            return getattr(module, name)
-    raise ImportError(f"neither autograd_lite.lecture nor autograd_lite.logistic has {name}")
-
-
-example_loss = _lecture_function("example_loss")
 
 
 @dataclass
@@ -145,13 +133,9 @@ def rerun_available() -> bool:
 
 
 def loop_forms() -> dict[str, dict[str, Any]]:
-    """The forms of ``LogisticRegression(method="loop")`` to time: both when the estimator lets
-    the user pick (``loop_form``: per-feature nodes, or one vector product per example), else
-    its one form."""
-    if "loop_form" not in inspect.signature(LogisticRegression.__init__).parameters:
-        return {"default": {}}
-    forms = getattr(importlib.import_module("autograd_lite.lecture"), "LOOP_FORMS", None)
-    return {f"loop_form={form!r}": {"loop_form": form} for form in forms or ("features", "vector")}
+    """The forms of ``LogisticRegression(method="loop")`` to time: per-feature nodes, and one
+    vector product per example."""
+    return {f"loop_form={form!r}": {"loop_form": form} for form in LOOP_FORMS}
 
 
 def judged_form(form: str, forms: Any, per_feature: bool) -> bool:
@@ -402,46 +386,42 @@ def lecture_loop(X: np.ndarray, y: np.ndarray) -> Candidate:
 
 
 def example_graph_loop(X: np.ndarray, y: np.ndarray, rerun: bool) -> Candidate:
-    """The lecture's loop on the engine's one-example graph ``example_loss``: built once and
-    re-run with each example's x(i), y(i), or (the way before) built anew for each example."""
-    rows, labels = X.tolist(), y.tolist()
+    """The lecture's loop on the engine's one-example graph: the library's own ``ExampleLoop``
+    (built once, re-run with each example's x(i), y(i)), or, the way before, a graph built anew
+    for each example (``example_loss``), kept here only to measure against."""
     m, n = X.shape
-    w = [ag.Variable(0.0, name=f"w{j}") for j in range(1, n + 1)]
-    b = ag.Variable(0.0, name="b")
+    state = {"w": np.zeros(n), "b": 0.0}
     if rerun:
-        x = [ag.Constant(0.0, name=f"x{j}") for j in range(1, n + 1)]
-        y_node = ag.Constant(0.0, name="y")
-        L = example_loss(w, b, x, y_node)
+        loop = ExampleLoop(X, y, "features")
+
+        def gradients() -> tuple[np.ndarray, float]:
+            _, dw, db = loop.gradients(state["w"], state["b"])
+            return dw, db
     else:
+        rows, labels = X.tolist(), y.tolist()
+        w = [ag.Variable(0.0, name=f"w{j}") for j in range(1, n + 1)]
+        b = ag.Variable(0.0, name="b")
         x_nodes = [
             [ag.Constant(v, name=f"x{j}") for j, v in enumerate(row, start=1)] for row in rows
         ]
         y_nodes = [ag.Constant(v, name="y") for v in labels]
 
-    def gradients() -> tuple[np.ndarray, float]:
-        J, dw, db = 0.0, [0.0] * n, 0.0
-        for i in range(m):
-            if rerun:
-                for x_j, v in zip(x, rows[i], strict=True):
-                    x_j.value = v
-                y_node.value = labels[i]
-                L.forward()
-                L.backward()
-                J += L.value
-            else:
-                L_i = example_loss(w, b, x_nodes[i], y_nodes[i])
-                L_i.backward()
-                J += L_i.value
-            for j in range(n):
-                dw[j] += w[j].grad
-            db += b.grad
-        return np.array(dw) / m, db / m
+        def gradients() -> tuple[np.ndarray, float]:
+            for w_j, value in zip(w, state["w"].tolist(), strict=True):
+                w_j.value = value
+            b.value = state["b"]
+            dw, db = [0.0] * n, 0.0
+            for i in range(m):
+                example_loss(w, b, x_nodes[i], y_nodes[i]).backward()
+                for j in range(n):
+                    dw[j] += w[j].grad
+                db += b.grad
+            return np.array(dw) / m, db / m
 
     def step() -> None:
         dw, db = gradients()
-        for w_j, d in zip(w, dw.tolist(), strict=True):
-            w_j.value = w_j.value - LEARNING_RATE * d
-        b.value = b.value - LEARNING_RATE * db
+        state["w"] = state["w"] - LEARNING_RATE * dw
+        state["b"] = state["b"] - LEARNING_RATE * db
 
     return Candidate(step, gradients)
 

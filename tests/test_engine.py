@@ -501,3 +501,118 @@ def test_two_threads_running_graphs_at_once_each_get_their_own_numbers() -> None
         thread.join()
     for k in range(2):
         np.testing.assert_array_equal(together[k], alone[k])
+
+
+# --- what a review found: holes closed ------------------------------------------------------------
+
+
+def test_a_graph_loaded_from_a_pickle_still_notices_a_changed_leaf(monkeypatch) -> None:
+    u, v = ag.Variable(3.0, name="u"), ag.Variable(4.0, name="v")
+    data = pickle.dumps((u * v).named("p"))
+    # A new process starts its clock afresh, behind the stamps the pickle carries.
+    monkeypatch.setattr(ag.node, "_clock", itertools.count(1))
+    p = pickle.loads(data)
+    u2 = p.inputs[0]
+    u2.value = 100.0
+    with pytest.raises(ag.StaleGraphError, match="Variable 'u' was given a new value"):
+        p.backward()
+    assert p.forward() == 400.0
+
+
+def test_a_leafs_memory_cannot_be_made_writable_again() -> None:
+    w = ag.Variable(np.ones(2), name="w")
+    with pytest.raises(ValueError, match="WRITEABLE"):
+        w.value.flags.writeable = True
+    with pytest.raises(ValueError, match="read-only"):
+        w.value.base[0] = 3.0
+    np.testing.assert_array_equal(w.value, [1.0, 1.0])
+
+
+def test_a_writable_copy_of_a_leafs_value_is_its_own_array_and_copied_when_assigned() -> None:
+    w = ag.Variable(np.ones(2), name="w")
+    copy_ = w.value.astype(float)  # numpy's copying methods keep the array's type
+    copy_[0] = 5.0  # a copy of its own: changed in place, as any array
+    x = ag.Variable(np.zeros(2), name="x")
+    out = ag.sum(x * x)
+    x.value = copy_
+    copy_.fill(7.0)  # after the assignment: must not reach the graph
+    out.forward()
+    out.backward()
+    np.testing.assert_array_equal(x.value, [5.0, 1.0])
+    np.testing.assert_array_equal(x.grad, [10.0, 2.0])
+
+
+def test_da_of_labels_recomputed_since_is_refused() -> None:
+    z = ag.Variable(np.array([-1.0, 0.5, 2.0]), name="z")
+    raw = ag.Variable(np.array([1.0, 0.0, 1.0]), name="raw")
+    a = ag.sigmoid(z, name="a")
+    J = ag.mean(ag.log_loss(a, raw * 1.0))  # labels computed by an op: its array is rewritten
+    J.backward()
+    raw.value = np.array([0.0, 1.0, 0.0])
+    J.forward()
+    with pytest.raises(ag.StaleGraphError, match="call backward"):
+        _ = a.grad
+
+
+def test_repr_copy_and_pickle_work_between_forward_and_backward() -> None:
+    w = ag.Variable(np.array([0.5, -1.0]), name="w")
+    a = ag.sigmoid(np.array([[1.0, 2.0], [3.0, -1.0]]) @ w, name="a")
+    J = ag.mean(ag.log_loss(a, np.array([1.0, 0.0])), name="J")
+    J.backward()
+    w.value = np.array([0.1, 0.2])
+    J.forward()  # da of the last pass now reads numbers that are gone
+    assert "grad=<of values recomputed since>" in repr(a)
+    for twin in (copy.deepcopy(J), pickle.loads(pickle.dumps(J))):
+        twin.backward()
+        assert twin.gradients()["dJ"] == 1.0
+
+
+def test_gradients_of_a_backward_pass_that_stopped_with_an_error_are_refused() -> None:
+    class Broken(ag.Node):
+        def forward_step(self, x):
+            return 2.0 * x
+
+        def backward_step(self, dz):
+            raise ValueError("a bug in the op")
+
+    w = ag.Variable(2.0, name="w")
+    h = Broken(w).named("h")
+    J = (h * h + w).named("J")
+    with pytest.raises(ValueError, match="a bug in the op"):
+        J.backward()
+    with pytest.raises(RuntimeError, match="stopped with an error"):
+        J.gradients()
+
+
+def test_the_gradient_of_a_sum_is_an_array_you_can_change() -> None:
+    w = ag.Variable(np.ones(3), name="w")
+    total = ag.sum(w)
+    total.backward()
+    w.grad *= 2.0  # a broadcast inside the engine, an array of its own once read
+    np.testing.assert_array_equal(w.grad, [2.0, 2.0, 2.0])
+
+
+def test_explain_puts_back_a_gradient_changed_after_backward_and_says_so() -> None:
+    w = ag.Variable(np.array([0.0, 0.0]), name="w")
+    J = ag.mean(ag.log_loss(ag.sigmoid(np.array([[1.0, 2.0], [3.0, -1.0]]) @ w), [1.0, 0.0]))
+    J.named("J").backward()
+    w.grad = np.clip(w.grad, -0.1, 0.1)  # a reader's own change
+    with pytest.raises(RuntimeError, match="was changed after backward"):
+        ag.explain(J)
+    np.testing.assert_array_equal(w.grad, [0.1, -0.1])
+
+
+def test_explain_works_on_a_copied_graph() -> None:
+    J, _ = _trained_cost()
+    twin = copy.deepcopy(J)
+    assert str(ag.explain(twin)) == str(ag.explain(J))
+
+
+def test_assigning_to_a_constant_made_for_an_op_speaks_as_its_constructor_did() -> None:
+    a = ag.sigmoid(ag.Variable(np.zeros(2), name="z"), name="a")
+    L = ag.log_loss(a, [1.0, 0.0])
+    labels = L.inputs[1]
+    with pytest.raises(TypeError, match=r"^LogLoss labels y: expected real numbers"):
+        ag.Constant("yes", what="LogLoss labels y")
+    with pytest.raises(TypeError, match=r"^LogLoss labels y: expected real numbers"):
+        labels.value = "yes"
