@@ -132,6 +132,16 @@ def rerun_available() -> bool:
     return p.value == 10.0
 
 
+def add_loop_fits(
+    candidates: dict, ks: dict, X: np.ndarray, y: np.ndarray, target: float, forms: dict
+) -> None:
+    """``LogisticRegression(method="loop")`` with k steps and with 1, for each loop form."""
+    for form, params in forms.items():
+        k_candidate, one, ks[form] = fit_candidates(X, y, target, 3, method="loop", **params)
+        candidates[f"loop {form}, fit(k)"] = k_candidate
+        candidates[f"loop {form}, fit(1)"] = one
+
+
 def loop_forms() -> dict[str, dict[str, Any]]:
     """The forms of ``LogisticRegression(method="loop")`` to time: per-feature nodes, and one
     vector product per example."""
@@ -551,10 +561,7 @@ def measure_loops(rounds: int, target: float, rerun: bool) -> dict:
     reference_gradients = numpy_step(X, y, with_cost=True).gradients()
     candidates = {LECTURE_LOOP: lecture_loop(X, y)}
     ks = {}
-    for form, params in forms.items():
-        k_candidate, one, ks[form] = fit_candidates(X, y, target, 3, method="loop", **params)
-        candidates[f"loop {form}, fit(k)"] = k_candidate
-        candidates[f"loop {form}, fit(1)"] = one
+    add_loop_fits(candidates, ks, X, y, target, forms)
     for name, candidate in candidates.items():
         check_gradients(f"{name} on the demo's data", candidate.gradients, reference_gradients)
     times = run_rounds(candidates, rounds, target)
@@ -583,10 +590,7 @@ def measure_loops(rounds: int, target: float, rerun: bool) -> dict:
     if rerun:
         candidates[EXAMPLE_RERUN] = example_graph_loop(X, y, rerun=True)
     candidates[EXAMPLE_REBUILT] = example_graph_loop(X, y, rerun=False)
-    for form, params in forms.items():
-        k_candidate, one, ks[form] = fit_candidates(X, y, target, 3, method="loop", **params)
-        candidates[f"loop {form}, fit(k)"] = k_candidate
-        candidates[f"loop {form}, fit(1)"] = one
+    add_loop_fits(candidates, ks, X, y, target, forms)
     for name, candidate in candidates.items():
         check_gradients(f"{name} at n = 2", candidate.gradients, reference_gradients)
     times = run_rounds(candidates, rounds, target)
