@@ -30,7 +30,7 @@ from autograd_lite.draw import (
 from autograd_lite.errors import GradcheckError, NonFiniteError, ShapeError, StaleGraphError
 from autograd_lite.explain import Explanation, explain
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
-from autograd_lite.lecture import LectureGraph, lecture_graph
+from autograd_lite.lecture import LECTURE_EXAMPLE, LectureGraph, lecture_graph
 from autograd_lite.logistic import GradientStep, LogisticRegression, NotFittedError
 from autograd_lite.node import Constant, Node, Variable, topological_order
 from autograd_lite.ops import (
@@ -59,6 +59,7 @@ from autograd_lite.ops import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "LECTURE_EXAMPLE",
     "Add",
     "Constant",
     "Divide",

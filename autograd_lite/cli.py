@@ -12,7 +12,7 @@ import autograd_lite as ag
 from autograd_lite import demo
 from autograd_lite.draw import GraphvizNotFoundError, draw, path_between, save, save_steps
 from autograd_lite.explain import explain
-from autograd_lite.lecture import LectureGraph, lecture_graph
+from autograd_lite.lecture import LECTURE_EXAMPLE, LectureGraph, lecture_graph
 from autograd_lite.node import Node
 
 
@@ -111,9 +111,12 @@ def _digits(text: str) -> int:
 
 
 def _add_lecture_values(parser: argparse.ArgumentParser) -> None:
-    for name, default in (("x1", 1.0), ("x2", 2.0), ("w1", 0.5), ("w2", -0.25), ("b", 0.1)):
+    for name in ("x1", "x2", "w1", "w2", "b"):
+        default = LECTURE_EXAMPLE[name]
         parser.add_argument(f"--{name}", type=_finite, default=default, help=f"default {default}")
-    parser.add_argument("--y", type=_label, default=1.0, help="the label, in [0, 1]; default 1")
+    parser.add_argument(
+        "--y", type=_label, default=LECTURE_EXAMPLE["y"], help="the label, in [0, 1]; default 1"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

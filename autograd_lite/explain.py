@@ -467,7 +467,7 @@ def explain(output: Node, digits: int = 6) -> Explanation:
     >>> g.L.backward()
     >>> e = explain(g.L)
     >>> print(e[g.w1].formula_with_numbers)
-    dw1 = x1 · d(w1 · x1) = x1 · dz = 1 · (-0.475021) = -0.475021
+    dw1 = x1 · d(w1 · x1) = x1 · dz = 2 · (-0.24974) = -0.49948
     >>> e[g.z].value == g.z.grad
     True
     """

@@ -26,6 +26,7 @@ from autograd_lite.ops import LogLoss, Mean, Sigmoid, log_loss, mean, sigmoid
 from autograd_lite.values import read_only
 
 __all__ = [
+    "LECTURE_EXAMPLE",
     "LOOP_FORMS",
     "ExampleLoop",
     "LectureGraph",
@@ -195,11 +196,23 @@ class ExampleLoop:
         return J / m, dw_vector / m, db / m
 
 
+LECTURE_EXAMPLE: dict[str, float] = {
+    "x1": 2.0,
+    "x2": -1.0,
+    "w1": 0.3,
+    "w2": -0.4,
+    "b": 0.1,
+    "y": 1.0,
+}
+"""The one canonical example of lecture 1, used by ``lecture_graph()``, the CLI, the docs and
+the notebooks: ``z = 0.3·2 + (−0.4)·(−1) + 0.1 = 1.1``."""
+
+
 class LectureGraph(NamedTuple):
     """The named nodes of the lecture's graph: the inputs, parameters, label, z, a and L."""
 
-    x1: Variable
-    x2: Variable
+    x1: Constant | Variable
+    x2: Constant | Variable
     w1: Variable
     w2: Variable
     b: Variable
@@ -210,17 +223,21 @@ class LectureGraph(NamedTuple):
 
 
 def lecture_graph(
-    x1: float = 1.0,
-    x2: float = 2.0,
-    w1: float = 0.5,
-    w2: float = -0.25,
-    b: float = 0.1,
-    y: float = 1.0,
+    x1: float = LECTURE_EXAMPLE["x1"],
+    x2: float = LECTURE_EXAMPLE["x2"],
+    w1: float = LECTURE_EXAMPLE["w1"],
+    w2: float = LECTURE_EXAMPLE["w2"],
+    b: float = LECTURE_EXAMPLE["b"],
+    y: float = LECTURE_EXAMPLE["y"],
+    *,
+    differentiate_x: bool = False,
 ) -> LectureGraph:
     """Build the lecture's forward graph for one example (backward is not run).
 
-    ``x1, x2, w1, w2, b`` become ``Variable`` leaves (so ``dx1`` is computed too, as the
-    lecture's picture allows), ``y`` a ``Constant`` named ``y``: a label, not something to
+    The defaults are the canonical example, ``LECTURE_EXAMPLE``. ``w1, w2, b`` become
+    ``Variable`` leaves; ``x1, x2`` are data, ``Constant`` leaves named ``x1`` and ``x2``, as
+    in the lecture, unless ``differentiate_x=True`` makes them Variables too (then ``dx1`` and
+    ``dx2`` are computed). ``y`` is a ``Constant`` named ``y``: a label, not something to
     differentiate. The graph is ``example_loss``'s.
 
     Parameters
@@ -231,6 +248,8 @@ def lecture_graph(
         The parameters.
     y : float
         The label, in [0, 1].
+    differentiate_x : bool
+        Make ``x1`` and ``x2`` Variables, so that backward computes ``dx1`` and ``dx2``.
 
     Returns
     -------
@@ -246,8 +265,15 @@ def lecture_graph(
     True
     >>> g.w1.grad == g.x1.value * g.z.grad                           # dw1 = x1 · dz
     True
+    >>> g.x1.grad is None                                            # x1 is data
+    True
     """
-    x1_node, x2_node = Variable(x1, name="x1"), Variable(x2, name="x2")
+    if differentiate_x:
+        x1_node: Constant | Variable = Variable(x1, name="x1")
+        x2_node: Constant | Variable = Variable(x2, name="x2")
+    else:
+        x1_node = Constant(x1, name="x1", what="the feature x1")
+        x2_node = Constant(x2, name="x2", what="the feature x2")
     w1_node, w2_node = Variable(w1, name="w1"), Variable(w2, name="w2")
     b_node = Variable(b, name="b")
     y_node = Constant(y, name="y", what="the label y")

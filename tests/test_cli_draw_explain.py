@@ -25,8 +25,9 @@ def test_explain_prints_the_steps_for_the_given_values(capsys):
 def test_explain_defaults_are_the_lectures_example(capsys):
     assert main(["explain", "--digits", "3"]) == 0
     out = capsys.readouterr().out
-    assert " 3. dz = da · a(1 − a) = dL · (a − y) = 1 · (0.525 − 1) = -0.475" in out
-    assert "11. db = dz = -0.475" in out
+    assert " 3. dz = da · a(1 − a) = dL · (a − y) = 1 · (0.75 − 1) = -0.25" in out
+    assert " 6. dw1 = x1 · d(w1 · x1) = x1 · dz = 2 · (-0.25) = -0.499" in out
+    assert " 9. db = dz = -0.25" in out
 
 
 @pytest.mark.parametrize(
@@ -55,10 +56,10 @@ def test_draw_steps_writes_one_picture_per_step_and_the_slideshow(tmp_path, caps
     folder = tmp_path / "steps"
     assert main(["draw", "--steps", str(folder), "--steps-format", "png"]) == 0
     assert sorted(p.name for p in folder.iterdir()) == [
-        *(f"step_{k:02d}.png" for k in range(1, 12)),
+        *(f"step_{k:02d}.png" for k in range(1, 10)),
         "steps.html",
     ]
-    assert "wrote 11 step pictures" in capsys.readouterr().out
+    assert "wrote 9 step pictures" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -146,9 +147,9 @@ def test_draw_steps_as_dot_needs_no_graphviz(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PATH", str(empty))
     folder = tmp_path / "steps"
     assert main(["draw", "--steps", str(folder), "--steps-format", "dot"]) == 0
-    assert sorted(p.name for p in folder.iterdir()) == [f"step_{k:02d}.dot" for k in range(1, 12)]
-    assert capsys.readouterr().out == f"wrote 11 step pictures in {folder}\n"
-    assert "step 3 of 11: dz = da" in (folder / "step_03.dot").read_text(encoding="utf-8")
+    assert sorted(p.name for p in folder.iterdir()) == [f"step_{k:02d}.dot" for k in range(1, 10)]
+    assert capsys.readouterr().out == f"wrote 9 step pictures in {folder}\n"
+    assert "step 3 of 9: dz = da" in (folder / "step_03.dot").read_text(encoding="utf-8")
     svg_folder = tmp_path / "svg-steps"
     assert main(["draw", "--steps", str(svg_folder)]) == 2  # SVG does need Graphviz
     assert "apt-get install graphviz" in capsys.readouterr().err

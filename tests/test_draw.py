@@ -21,10 +21,16 @@ from autograd_lite.draw import (
     save_steps,
 )
 from autograd_lite.explain import explain, format_value, graph_nodes
-from autograd_lite.lecture import lecture_graph
+from autograd_lite.lecture import LectureGraph, lecture_graph
 
 HIGHLIGHT_FILL = 'fillcolor="#fdba74"'
 GRADIENT_COLOUR = 'COLOR="#b91c1c"'
+
+
+def _graph(**values: float) -> LectureGraph:
+    """The graph these tests were written for: x1, x2 as Variables, so dx1, dx2 are drawn."""
+    example = {"x1": 1.0, "x2": 2.0, "w1": 0.5, "w2": -0.25, "b": 0.1, **values}
+    return lecture_graph(**example, differentiate_x=True)
 
 
 def svg_texts(svg: bytes | str) -> list[str]:
@@ -50,7 +56,7 @@ def no_dot(tmp_path, monkeypatch):
 
 
 def test_dot_text_holds_each_nodes_name_value_and_gradient_as_formatted():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     source = draw(g.L).source
     for name in ("x1", "x2", "w1", "w2", "b", "z", "a", "L"):
@@ -68,7 +74,7 @@ def test_dot_text_holds_each_nodes_name_value_and_gradient_as_formatted():
 
 
 def test_before_backward_there_are_no_gradients_never_zeros():
-    g = lecture_graph()
+    g = _graph()
     source = draw(g.L).source
     assert GRADIENT_COLOUR not in source
     assert "dw1" not in source and "dz" not in source
@@ -80,7 +86,7 @@ def test_before_backward_there_are_no_gradients_never_zeros():
 
 
 def test_ops_leaves_and_constants_are_drawn_differently_left_to_right():
-    g = lecture_graph()
+    g = _graph()
     source = draw(g.L).source
     assert "rankdir=LR" in source
     statements = node_statements(source)
@@ -106,7 +112,7 @@ def test_arrays_show_shape_and_a_short_summary():
 
 
 def test_edges_carry_the_local_derivatives_of_the_op_classes():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     source = draw(g.L, derivatives=True).source
     a = g.a.value
@@ -123,7 +129,7 @@ def test_edges_carry_the_local_derivatives_of_the_op_classes():
 
 
 def test_highlight_a_node_and_a_path():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     statements = node_statements(draw(g.L, highlight=g.z).source)
     assert [s for s in statements if HIGHLIGHT_FILL in s] == [
@@ -183,7 +189,7 @@ def test_hostile_names_render_as_written(tmp_path):
 
 
 def test_svg_renders_and_shows_values_and_gradients():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     picture = draw(g.L)
     assert isinstance(picture, graphviz.Digraph) and isinstance(picture, Drawing)
@@ -194,7 +200,7 @@ def test_svg_renders_and_shows_values_and_gradients():
 
 
 def test_save_writes_svg_png_pdf_and_dot_by_extension(tmp_path):
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     picture = draw(g.L)
     assert save(picture, tmp_path / "g.svg").read_bytes().lstrip().startswith(b"<?xml")
@@ -214,7 +220,7 @@ def test_save_writes_svg_png_pdf_and_dot_by_extension(tmp_path):
 
 
 def test_one_frame_per_backward_step_with_its_node_highlighted():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     steps = explain(g.L, digits=4).steps
     frames = draw_steps(g.L)
@@ -232,7 +238,7 @@ def test_one_frame_per_backward_step_with_its_node_highlighted():
 
 
 def test_save_steps_writes_one_file_per_step_and_a_slideshow(tmp_path):
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     written = save_steps(g.L, tmp_path / "steps")
     assert [p.name for p in written] == [f"step_{k:02d}.svg" for k in range(1, 12)] + ["steps.html"]
@@ -245,7 +251,7 @@ def test_save_steps_writes_one_file_per_step_and_a_slideshow(tmp_path):
 
 
 def test_without_graphviz_dot_text_works_and_rendering_says_how_to_install(no_dot, tmp_path):
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     picture = draw(g.L)
     assert "dz = -0.475" in picture.source
@@ -266,14 +272,14 @@ def test_without_graphviz_dot_text_works_and_rendering_says_how_to_install(no_do
 
 
 def test_draw_is_a_pure_function_of_the_graph():
-    g = lecture_graph()
+    g = _graph()
     before = draw(g.L).source
     assert draw(g.L).source == before  # a pure function: the same text every time
     assert all(node.grad is None for node in graph_nodes(g.L))
 
 
 def test_save_steps_as_dot_writes_each_frames_source_without_graphviz(no_dot, tmp_path):
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     frames = draw_steps(g.L, derivatives=True, digits=3)
     written = save_steps(g.L, tmp_path / "dots", format="dot", derivatives=True, digits=3)
@@ -283,7 +289,7 @@ def test_save_steps_as_dot_writes_each_frames_source_without_graphviz(no_dot, tm
 
 
 def test_save_steps_creates_no_folder_when_it_cannot_write_the_pictures(no_dot, tmp_path):
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     for fmt in ("svg", "png", "pdf"):
         with pytest.raises(GraphvizNotFoundError):
@@ -296,7 +302,7 @@ def test_save_steps_creates_no_folder_when_it_cannot_write_the_pictures(no_dot, 
 
 @pytest.mark.parametrize("digits", [0, -1, -3])
 def test_digits_below_1_are_refused_by_name_and_value(digits):
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     expected = f"digits must be an integer ≥ 1, got digits={digits}"
     for name, attempt in (
@@ -310,21 +316,21 @@ def test_digits_below_1_are_refused_by_name_and_value(digits):
 
 @pytest.mark.parametrize("digits", [2.5, "4", True, None])
 def test_digits_that_are_not_integers_are_refused_by_type(digits):
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     with pytest.raises(TypeError, match="draw: digits must be an integer ≥ 1"):
         draw(g.L, digits=digits)
 
 
 def test_digits_accepts_any_integer_type_from_1():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     assert draw(g.L, digits=np.int64(3)).source == draw(g.L, digits=3).source
     assert "dz = -0.5" in draw(g.L, digits=1).source
 
 
 def test_draw_refuses_gradients_from_two_backward_passes():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     g.z.backward()  # the nodes left of z now hold dz/d…, a and L still dL/d…
     with pytest.raises(RuntimeError, match=r"^draw: the gradients here come from different"):
@@ -336,7 +342,7 @@ def test_draw_refuses_gradients_from_two_backward_passes():
 
 @pytest.mark.parametrize("backward_first", [True, False])
 def test_a_stale_graph_is_never_drawn_and_the_error_names_the_leaf(tmp_path, backward_first):
-    g = lecture_graph()
+    g = _graph()
     if backward_first:
         g.L.backward()
     g.w2.value = 3.0
@@ -358,7 +364,7 @@ def test_a_stale_graph_is_never_drawn_and_the_error_names_the_leaf(tmp_path, bac
     g.L.forward()
     assert "value 3" in draw(g.L, gradients=False).source  # current again, gradients or not
     g.L.backward()
-    fresh = lecture_graph(w2=3.0)
+    fresh = _graph(w2=3.0)
     fresh.L.backward()
     assert draw(g.L, derivatives=True).source == draw(fresh.L, derivatives=True).source
     assert [f.source for f in draw_steps(g.L)] == [f.source for f in draw_steps(fresh.L)]

@@ -7,8 +7,14 @@ import pytest
 
 import autograd_lite as ag
 from autograd_lite.explain import Explanation, Step, explain, format_value, node_labels
-from autograd_lite.lecture import lecture_graph
+from autograd_lite.lecture import LectureGraph, lecture_graph
 from autograd_lite.node import Node, topological_order
+
+
+def _graph(**values: float) -> LectureGraph:
+    """The graph these tests were written for: x1, x2 as Variables, so dx1, dx2 are drawn."""
+    example = {"x1": 1.0, "x2": 2.0, "w1": 0.5, "w2": -0.25, "b": 0.1, **values}
+    return lecture_graph(**example, differentiate_x=True)
 
 
 def _assert_steps_are_the_backward_pass(output: Node, explanation: Explanation) -> None:
@@ -35,7 +41,7 @@ def _assert_steps_are_the_backward_pass(output: Node, explanation: Explanation) 
 
 
 def test_lecture_graph_steps_are_backward_order_with_the_engines_numbers():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     explanation = explain(g.L)
     _assert_steps_are_the_backward_pass(g.L, explanation)
@@ -43,7 +49,7 @@ def test_lecture_graph_steps_are_backward_order_with_the_engines_numbers():
 
 
 def test_lecture_graph_text_in_the_lectures_notation():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     e = explain(g.L)
     dz = format_value(g.z.grad)
@@ -92,7 +98,7 @@ def test_saturated_sigmoid_says_the_multiplied_out_form_would_be_inf_times_zero(
 
 
 def test_closed_forms_dw_equals_x_dz_and_db_equals_dz_are_stated():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     e = explain(g.L)
     assert e[g.w2].contributions[0].closed_form == "x2 · dz"
@@ -197,13 +203,13 @@ def test_random_graphs_of_other_ops_are_explained_with_the_engines_numbers(seed)
 
 
 def test_explain_needs_backward_first():
-    g = lecture_graph()
+    g = _graph()
     with pytest.raises(RuntimeError, match=r"call L\.backward\(\) first"):
         explain(g.L)
 
 
 def test_explain_refuses_gradients_that_no_longer_match_the_values():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     g.x1.value = 5.0  # dw1 = x1 · dz no longer holds for the stored gradients
     with pytest.raises(ag.StaleGraphError, match=r"^explain\(L\): Variable 'x1' .*L\.forward\(\)"):
@@ -234,7 +240,7 @@ def _lecture_values(seed: int) -> dict[str, float]:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_a_rerun_graph_is_explained_exactly_as_a_fresh_one(seed):
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     explain(g.L)
     values = _lecture_values(seed)
@@ -242,7 +248,7 @@ def test_a_rerun_graph_is_explained_exactly_as_a_fresh_one(seed):
         getattr(g, name).value = value
     g.L.forward()
     g.L.backward()
-    fresh = lecture_graph(**values)
+    fresh = lecture_graph(**values, differentiate_x=True)
     fresh.L.backward()
     assert str(explain(g.L)) == str(explain(fresh.L))
     _assert_steps_are_the_backward_pass(g.L, explain(g.L))
@@ -296,7 +302,7 @@ def test_the_multiplied_out_note_is_what_the_sigmoids_backward_step_computes():
 
 
 def test_explain_refuses_a_node_that_backward_did_not_start_from():
-    g = lecture_graph()
+    g = _graph()
     total = (g.L + g.z).named("total")
     total.backward()
     with pytest.raises(RuntimeError, match="ran from another node"):
@@ -304,7 +310,7 @@ def test_explain_refuses_a_node_that_backward_did_not_start_from():
 
 
 def test_explanation_is_text_markdown_and_steps():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     e = explain(g.L)
     assert isinstance(e.steps, tuple) and all(isinstance(s, Step) for s in e.steps)
@@ -340,7 +346,7 @@ def test_unnamed_nodes_are_called_by_their_expression_or_their_op():
 
 @pytest.mark.parametrize("digits", [0, -1, -3])
 def test_explain_refuses_digits_below_1_by_name_and_value(digits):
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     message = f"explain: digits must be an integer ≥ 1, got digits={digits}"
     with pytest.raises(ValueError, match=message):
@@ -350,7 +356,7 @@ def test_explain_refuses_digits_below_1_by_name_and_value(digits):
 
 
 def test_explain_refuses_digits_that_are_not_integers():
-    g = lecture_graph()
+    g = _graph()
     g.L.backward()
     with pytest.raises(TypeError, match=r"explain: digits must be an integer ≥ 1, got float 2\.5"):
         explain(g.L, digits=2.5)
