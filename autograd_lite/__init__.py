@@ -28,7 +28,7 @@ from autograd_lite.draw import (
     save_steps,
 )
 from autograd_lite.errors import GradcheckError, NonFiniteError, ShapeError, StaleGraphError
-from autograd_lite.explain import Explanation, explain
+from autograd_lite.explain import Explanation, Update, explain, explain_update
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
 from autograd_lite.lecture import LECTURE_EXAMPLE, LectureGraph, lecture_graph
 from autograd_lite.logistic import GradientStep, LogisticRegression, NotFittedError
@@ -87,12 +87,14 @@ __all__ = [
     "Subtract",
     "Sum",
     "Transpose",
+    "Update",
     "Variable",
     "detect_anomaly",
     "draw",
     "draw_steps",
     "exp",
     "explain",
+    "explain_update",
     "gradcheck",
     "lecture_graph",
     "load_breast_cancer",

@@ -27,6 +27,7 @@ import numpy as np
 from autograd_lite.node import (
     Node,
     Sent,
+    Variable,
     chain_rule,
     require_current,
     require_one_backward_pass,
@@ -38,7 +39,9 @@ __all__ = [
     "Contribution",
     "Explanation",
     "Step",
+    "Update",
     "explain",
+    "explain_update",
     "fill_formula",
     "format_value",
     "gradient_name",
@@ -763,3 +766,101 @@ def _simplification_note(c: Contribution, source: str, target: str, digits: int)
         gap = float(np.max(np.abs(product - np.asarray(c.value)))) if np.size(product) else 0.0
         return text + f"; multiplied out it differs by at most {gap:.2g}"
     return text
+
+
+# --- the update step ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Update:
+    """One parameter's step of gradient descent, ``w1 := w1 − α·dw1``, with the numbers.
+
+    ``formula`` is ``w1 := w1 − α·dw1``; ``formula_with_numbers`` the whole line
+    ``w1 := w1 − α·dw1 = 0.3 − 0.1 · (-0.49948) = 0.349948``; ``value`` the new value, computed
+    as ``w1.value - alpha * w1.grad`` (the line shows it; nothing is assigned).
+    """
+
+    node: Node
+    label: str
+    formula: str
+    formula_with_numbers: str
+    value: Value
+
+    def __str__(self) -> str:
+        return self.formula_with_numbers
+
+
+def explain_update(
+    output: Node,
+    alpha: float,
+    parameters: Sequence[Node] | None = None,
+    digits: int = 6,
+) -> list[Update]:
+    """The update ``w := w − α·dw`` of each parameter after ``output.backward()``, in numbers.
+
+    Nothing is changed: each ``Update`` holds the line to show and the new value; assign it
+    (``w1.value = update.value``) and call ``output.forward()`` to take the step.
+
+    Parameters
+    ----------
+    output : Node
+        The node ``backward()`` ran from (``L`` or ``J``).
+    alpha : float
+        The learning rate α, a finite number.
+    parameters : sequence of Node, optional
+        The leaves to update, in this order; by default every ``Variable`` of the graph with a
+        gradient, in the order the graph uses them.
+    digits : int
+        Significant digits of the numbers in the text, at least 1.
+
+    Examples
+    --------
+    >>> from autograd_lite.lecture import lecture_graph
+    >>> g = lecture_graph()
+    >>> g.L.backward()
+    >>> for update in explain_update(g.L, alpha=0.1):
+    ...     print(update)
+    w1 := w1 − α·dw1 = 0.3 − 0.1 · (-0.49948) = 0.349948
+    w2 := w2 − α·dw2 = -0.4 − 0.1 · 0.24974 = -0.424974
+    b := b − α·db = 0.1 − 0.1 · (-0.24974) = 0.124974
+    """
+    if not isinstance(output, Node):
+        raise TypeError(f"explain_update() takes a node, got {type(output).__name__}")
+    digits = check_digits(digits, "explain_update")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating, np.integer)):
+        raise TypeError(f"explain_update: alpha must be a number, got {type(alpha).__name__}")
+    alpha = float(alpha)
+    if not np.isfinite(alpha):
+        raise ValueError(f"explain_update: alpha must be finite, got {alpha}")
+    name = _output_name(output)
+    require_current(output, f"explain_update({name})")
+    nodes = graph_nodes(output)
+    require_one_backward_pass(nodes, f"explain_update({name})")
+    if parameters is None:
+        parameters = [n for n in nodes if isinstance(n, Variable) and n.grad is not None]
+    in_graph = {id(n) for n in nodes}
+    labels = node_labels(output)
+    updates = []
+    for node in parameters:
+        if not isinstance(node, Node) or id(node) not in in_graph:
+            shown = node.describe() if isinstance(node, Node) else type(node).__name__
+            raise ValueError(f"explain_update: {shown} is not a node of the graph of {name}")
+        if node.grad is None:
+            raise ValueError(
+                f"explain_update: {node.describe()} has no gradient: backward() from {name} "
+                f"does not reach it (a Constant is data, not a parameter)"
+            )
+        label = labels[id(node)]
+        grad_name = gradient_name(node, label)
+        formula = f"{label} := {label} − α·{grad_name}"
+        value = node.value - alpha * node.grad
+        if isinstance(value, float):
+            numbers = (
+                f"{format_value(node.value, digits)} − {format_value(alpha, digits)} · "
+                f"{_wrapped(format_value(node.grad, digits))}"
+            )
+            line = f"{formula} = {numbers} = {format_value(value, digits)}"
+        else:
+            line = f"{formula} = {format_value(value, digits)}"
+        updates.append(Update(node, label, formula, line, value))
+    return updates

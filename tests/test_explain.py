@@ -361,3 +361,31 @@ def test_explain_refuses_digits_that_are_not_integers():
     with pytest.raises(TypeError, match=r"explain: digits must be an integer ≥ 1, got float 2\.5"):
         explain(g.L, digits=2.5)
     assert str(explain(g.L, digits=np.int64(3))) == str(explain(g.L, digits=3))
+
+
+def test_update_lines_evaluate_to_the_value_they_show() -> None:
+    g = lecture_graph()
+    g.L.backward()
+    updates = ag.explain_update(g.L, alpha=0.5, digits=17)
+    assert [u.label for u in updates] == ["w1", "w2", "b"]
+    for update in updates:
+        node = update.node
+        assert update.value == node.value - 0.5 * node.grad  # w := w − α·dw, computed once
+        assert update.formula == f"{update.label} := {update.label} − α·d{update.label}"
+        shown = update.formula_with_numbers.rsplit(" = ", 1)[1]
+        assert float(shown) == update.value
+    assert g.w1.value == 0.3  # nothing is assigned
+
+
+def test_update_refuses_constants_and_bad_learning_rates() -> None:
+    g = lecture_graph()
+    g.L.backward()
+    with pytest.raises(ValueError, match="Constant 'x1' has no gradient"):
+        ag.explain_update(g.L, alpha=0.1, parameters=[g.x1])
+    with pytest.raises(TypeError, match="alpha must be a number"):
+        ag.explain_update(g.L, alpha="0.1")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="alpha must be finite"):
+        ag.explain_update(g.L, alpha=float("nan"))
+    other = ag.Variable(1.0, name="other")
+    with pytest.raises(ValueError, match="not a node of the graph of L"):
+        ag.explain_update(g.L, alpha=0.1, parameters=[other])
