@@ -40,22 +40,23 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd_lite.explain import (
-    Step,
+from autograd_lite.explain import Step, explain
+from autograd_lite.node import (
+    Constant,
+    Node,
+    require_current,
+    require_one_backward_pass,
+)
+from autograd_lite.notation import (
     check_digits,
-    explain,
     fill_formula,
     format_value,
     gradient_name,
     graph_nodes,
     node_expressions,
     node_labels,
-)
-from autograd_lite.node import (
-    Constant,
-    Node,
-    require_current,
-    require_one_backward_pass,
+    showable,
+    value_lines,
 )
 from autograd_lite.values import Value
 
@@ -131,10 +132,19 @@ class Drawing(graphviz.Digraph):
 # --- the pure part: graph to DOT -----------------------------------------------------------------
 
 
+_MAX_TITLE = 300
+"""Longer titles are cut (with an ellipsis): Graphviz refuses labels beyond 16,384 bytes."""
+
+
 def _text(text: str) -> str:
-    """Text for an HTML-like label: markup escaped, control characters written out."""
-    visible = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return html.escape(visible, quote=True)
+    """Text for an HTML-like label: markup escaped, control characters written out.
+
+    Square brackets are written as character references: Graphviz 2.42's label parser reads a
+    bare ``]`` as a syntax error. Characters no encoding can write become ``\ufffd``.
+    """
+    visible = "".join(c if c.isprintable() else repr(c)[1:-1] for c in showable(text))
+    escaped = html.escape(visible, quote=True)
+    return escaped.replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _html(markup: str) -> str:
@@ -144,20 +154,20 @@ def _html(markup: str) -> str:
 def _value_rows(value: Value, digits: int) -> list[str]:
     if isinstance(value, float):
         return [f"value {format_value(value, digits)}"]
-    return [f"shape {value.shape}", _array_summary(value, digits)]
+    return [f"shape {value.shape}", *_array_rows(value, digits)]
 
 
-def _array_summary(value: Value, digits: int) -> str:
-    """The entries of a small array, or the mean and range of a large one (shape shown apart)."""
+def _array_rows(value: Value, digits: int) -> list[str]:
+    """The entries of a small array, a row per matrix row, or a large one's mean and range."""
     if np.size(value) <= 4:
-        return format_value(value, digits)
+        return value_lines(value, digits, max_entries=4)
     if np.size(value) == 0:
-        return "empty"
-    return (
+        return ["empty"]
+    return [
         f"mean {format_value(float(np.mean(value)), digits)}, "
         f"min {format_value(float(np.min(value)), digits)}, "
         f"max {format_value(float(np.max(value)), digits)}"
-    )
+    ]
 
 
 def _node_label(
@@ -179,7 +189,7 @@ def _node_label(
         if isinstance(grad, float):
             grad_rows = [f"{name} = {format_value(grad, digits)}"]
         else:
-            grad_rows = [f"{name}:", _array_summary(grad, digits)]
+            grad_rows = [f"{name}:", *_array_rows(grad, digits)]
         rows.extend(
             f'<TR><TD><FONT COLOR="{_GRADIENT_COLOUR}">{_text(row)}</FONT></TD></TR>'
             for row in grad_rows
@@ -213,6 +223,8 @@ def _operand(node: Node, labels: dict[int, str]) -> str:
 def _graph_attributes(title: str | None) -> dict[str, str]:
     attributes = {"rankdir": "LR", "fontname": "Helvetica", "nodesep": "0.3", "ranksep": "0.5"}
     if title:
+        if len(title) > _MAX_TITLE:
+            title = title[: _MAX_TITLE - 1] + "…"
         attributes.update(label=_html(_text(title)), labelloc="t", fontsize="16")
     return attributes
 

@@ -10,13 +10,12 @@ several others it says the contributions add up; where the lecture has a closed 
 that the numbers agree.
 
 Nodes without a name are called by their expression (``w1 · x1``); ``d(w1 · x1)`` is the
-derivative of the output with respect to that product. The helpers here (``graph_nodes``,
-``node_labels``, ``format_value``) are shared with ``draw``.
+derivative of the output with respect to that product. How nodes and values are written
+(``node_labels``, ``format_value``) lives in ``notation``, shared with ``draw`` and the CLI.
 """
 
 from __future__ import annotations
 
-import operator
 import re
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -33,7 +32,22 @@ from autograd_lite.node import (
     require_one_backward_pass,
     topological_order,
 )
+from autograd_lite.notation import (
+    check_digits,
+    display_name,
+    fill_formula,
+    fill_template,
+    format_value,
+    gradient_name,
+    graph_nodes,
+    node_expressions,
+    node_labels,
+    precedence,
+)
 from autograd_lite.values import Value
+
+_D_PLACEHOLDER = re.compile(r"d\{(\w+)\}")
+_STANDALONE_M = re.compile(r"(?<![\w{])m(?![\w}])")
 
 __all__ = [
     "Contribution",
@@ -50,263 +64,6 @@ __all__ = [
     "node_labels",
 ]
 
-_MAX_EXPRESSION = 32
-"""Longer expressions are not used as labels: the node is called by its op and a number."""
-
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-# --- numbers ------------------------------------------------------------------------------------
-
-
-def check_digits(digits: object, where: str) -> int:
-    """``digits`` if it is an integer of at least 1; else a ``TypeError`` or ``ValueError``.
-
-    ``where`` names the function in the message, e.g. ``"draw"``. A bool is not a number of
-    digits.
-    """
-    if isinstance(digits, bool):
-        raise TypeError(f"{where}: digits must be an integer ≥ 1, got {digits!r}")
-    try:
-        count = operator.index(digits)  # type: ignore[call-overload]
-    except TypeError:
-        raise TypeError(
-            f"{where}: digits must be an integer ≥ 1, got {type(digits).__name__} {digits!r}"
-        ) from None
-    if count < 1:
-        raise ValueError(f"{where}: digits must be an integer ≥ 1, got digits={count}")
-    return count
-
-
-def format_value(value: Value | None, digits: int = 6, max_entries: int = 6) -> str:
-    """A number or array as the explanations and drawings show it.
-
-    Scalars get ``digits`` significant digits; arrays of at most ``max_entries`` entries are
-    written out, larger ones summarised by shape, mean and range.
-
-    Examples
-    --------
-    >>> from autograd_lite.explain import format_value
-    >>> format_value(-0.4750208125210601)
-    '-0.475021'
-    >>> format_value(np.array([1.0, 2.5]))
-    '[1, 2.5]'
-    >>> format_value(np.zeros((100, 2)), digits=4)
-    '(100, 2) array: mean 0, min 0, max 0'
-    """
-    digits = check_digits(digits, "format_value")
-    if value is None:
-        return "none"
-    if isinstance(value, float):
-        return f"{value:.{digits}g}"
-    array = np.asarray(value)
-    if array.ndim == 0:
-        return f"{float(array):.{digits}g}"
-    if array.size <= max_entries:
-        return np.array2string(
-            array, separator=", ", formatter={"float_kind": lambda t: f"{t:.{digits}g}"}
-        )
-    if array.size == 0:
-        return f"{array.shape} array, empty"
-    return (
-        f"{array.shape} array: mean {np.mean(array):.{digits}g}, "
-        f"min {np.min(array):.{digits}g}, max {np.max(array):.{digits}g}"
-    )
-
-
-# --- the graph and what to call its nodes -----------------------------------------------------
-
-
-def graph_nodes(output: Node) -> list[Node]:
-    """Every node ``output`` is computed from, constants included, each after its inputs.
-
-    The order is the same on every run (inputs in their tuple order), which keeps drawings
-    and explanations reproducible; the walk uses an explicit stack, not recursion.
-
-    Examples
-    --------
-    >>> import autograd_lite as ag
-    >>> x = ag.Variable(2.0, name="x")
-    >>> [n.label for n in graph_nodes((x * 3).named("y"))]
-    ['x', '3', 'y']
-    """
-    order: list[Node] = []
-    seen: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(output, False)]
-    while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for parent in reversed(node.inputs):  # reversed: the first input is expanded first
-            if id(parent) not in seen:
-                stack.append((parent, False))
-    return order
-
-
-def _template(node: Node) -> str:
-    """The right-hand side of the op's forward formula: ``σ({0})`` from ``{out} = σ({0}) = …``."""
-    formula = type(node).formula
-    if not formula.startswith("{out} = "):
-        return ""
-    return formula[len("{out} = ") :].split(" = ")[0]
-
-
-def _top_level(text: str) -> Iterator[tuple[int, str]]:
-    depth = 0
-    for i, char in enumerate(text):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif depth == 0:
-            yield i, char
-
-
-def _precedence(text: str) -> int:
-    """How tightly an expression binds: 1 for a sum, 2 for a product, 3 prefix, 4 atom."""
-    top = "".join(char for _, char in _top_level(text))
-    if " + " in top or " − " in top or " - " in top:
-        return 1
-    if " " in top:
-        return 2
-    if text.startswith(("−", "-")):
-        return 3
-    return 4
-
-
-def _enclosed(template: str, start: int, end: int) -> bool:
-    """Whether a placeholder sits alone in parentheses or an argument list: ``σ({0})``."""
-    before = template[start - 1] if start > 0 else ""
-    after = template[end] if end < len(template) else ""
-    return (before == "(" or template[max(start - 2, 0) : start] == ", ") and after in ",)"
-
-
-_PLACEHOLDER = re.compile(r"\{(\d+)\}")
-
-
-def _fill_expression(template: str, inputs: Sequence[tuple[str, int]]) -> str:
-    """``template`` with each ``{i}`` replaced by an input's text, parenthesised as needed."""
-    own = _precedence(template)
-
-    def replace(match: re.Match[str]) -> str:
-        text, precedence = inputs[int(match.group(1))]
-        if _enclosed(template, match.start(), match.end()):
-            return text
-        needed = own if match.start() == 0 else own + 1
-        if own == 4:
-            needed = 4
-        return f"({text})" if precedence < min(needed, 4) else text
-
-    return _PLACEHOLDER.sub(replace, template)
-
-
-def node_labels(output: Node) -> dict[int, str]:
-    """What drawings and explanations call each node, keyed by ``id(node)``.
-
-    A named node is called by its name. An unnamed op is called by its expression, built from
-    its op's ``formula`` and its inputs' labels (``w1 · x1``, ``σ(z)``, ``L(a, y)``); when that
-    gets long, by its op and a number (``divide₁``). An unnamed constant shows its value.
-
-    Examples
-    --------
-    >>> import autograd_lite as ag
-    >>> w, x = ag.Variable(0.5, name="w"), ag.Variable(2.0, name="x")
-    >>> z = w * x + 1
-    >>> node_labels(z)[id(z)], node_labels(z)[id(z.inputs[0])]
-    ('w · x + 1', 'w · x')
-    """
-    return _describe(output)[0]
-
-
-def node_expressions(output: Node) -> dict[int, str]:
-    """Each op's right-hand side in its inputs' labels (``z`` → ``w1 · x1 + w2 · x2 + b``).
-
-    Keyed by ``id(node)``; leaves and ops whose expression would be long are left out.
-    """
-    return _describe(output)[1]
-
-
-def _describe(output: Node) -> tuple[dict[int, str], dict[int, str]]:
-    labels: dict[int, str] = {}
-    expressions: dict[int, str] = {}
-    precedences: dict[int, int] = {}
-    fallbacks = 0
-    for node in graph_nodes(output):
-        text: str | None = None
-        if node.inputs:
-            args = [(labels[id(x)], precedences[id(x)]) for x in node.inputs]
-            template = _template(node)
-            text = _fill_expression(template, args) if template else None
-            symbol = type(node).symbol
-            if (text is None or len(text) > _MAX_EXPRESSION) and symbol.isalpha():
-                text = f"{symbol}({', '.join(label for label, _ in args)})"
-            if text is not None and len(text) > _MAX_EXPRESSION:
-                text = None
-            if text is not None:
-                expressions[id(node)] = text
-        elif isinstance(node.value, float):
-            text = format_value(node.value, digits=4)
-        if node.name is not None:
-            labels[id(node)], precedences[id(node)] = node.name, 4
-        elif text is not None:
-            # A negative number is parenthesised wherever it is an operand: w1 · (-0.5).
-            negative = not node.inputs and text.startswith("-")
-            labels[id(node)], precedences[id(node)] = text, 1 if negative else _precedence(text)
-        else:
-            fallbacks += 1
-            kind = "const" if not node.inputs else type(node).__name__.lower()
-            labels[id(node)] = kind + str(fallbacks).translate(_SUBSCRIPTS)
-            precedences[id(node)] = 4
-    return labels, expressions
-
-
-def gradient_name(node: Node, label: str) -> str:
-    """``dz`` for a node named ``z``; ``d(w1 · x1)`` for an unnamed one."""
-    return "d" + label if node.name is not None else f"d({label})"
-
-
-# --- filling the op classes' gradient formulas ------------------------------------------------
-
-_D_PLACEHOLDER = re.compile(r"d\{(\w+)\}")
-_ANY_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_STANDALONE_M = re.compile(r"(?<![\w{])m(?![\w}])")
-
-
-def _fill(template: str, texts: dict[str, str], wrap: dict[str, bool]) -> str:
-    """Replace ``{key}`` by ``texts[key]``, in parentheses when ``wrap[key]`` and not enclosed."""
-
-    def replace(match: re.Match[str]) -> str:
-        key = match.group(1)
-        text = texts[key]
-        alone = template.strip() == match.group(0)
-        enclosed = _enclosed(template, match.start(), match.end())
-        if wrap.get(key, False) and not alone and not enclosed:
-            return f"({text})"
-        return text
-
-    return _ANY_PLACEHOLDER.sub(replace, template)
-
-
-def fill_formula(template: str, texts: dict[str, str]) -> str:
-    """An op's formula with ``{out}``, ``{0}``, ``{1}`` … replaced by ``texts``.
-
-    Examples
-    --------
-    >>> fill_formula("d{0} = d{out} · {out}(1 − {out})", {"out": "a", "0": "z"})
-    'dz = da · a(1 − a)'
-    """
-
-    def gradient_of(match: re.Match[str]) -> str:
-        text = texts[match.group(1)]
-        return f"d({text})" if " " in text else f"d{text}"
-
-    return _fill(_D_PLACEHOLDER.sub(gradient_of, template), texts, {})
-
 
 def _split(formula: str) -> tuple[str, str]:
     """``("d{0}", "{1} · d{out}")`` from ``"d{0} = {1} · d{out}"``."""
@@ -315,7 +72,7 @@ def _split(formula: str) -> tuple[str, str]:
 
 
 def _needs_parentheses(text: str) -> bool:
-    return _precedence(text) < 4
+    return precedence(text) < 4
 
 
 # --- the structured explanation -----------------------------------------------------------------
@@ -419,8 +176,8 @@ class Explanation:
         return self._labels[id(node)]
 
     def __str__(self) -> str:
-        name = self.output.name
-        if name is not None:
+        name = _output_name(self.output)
+        if self.output.name is not None:
             header = (
                 f"Backward pass of {name}, in the order backward() visits the nodes: each node\n"
                 f"after every node that uses it. dv means d{name}/dv, the derivative of {name} "
@@ -553,7 +310,7 @@ def _steps(
 
 
 def _output_name(node: Node) -> str:
-    return node.name if node.name is not None else "output"
+    return display_name(node.name) if node.name is not None else "output"
 
 
 def _contribution(
@@ -582,9 +339,9 @@ def _contribution(
         wrap[str(i)] = x.name is None and _needs_parentheses(labels[id(x)])
     if simplified:
         texts["logit"] = labels[id(target)]
-    formula = _fill(rhs, texts, wrap)
+    formula = fill_template(rhs, texts, wrap)
     alias = aliases.get(id(source), "")
-    closed_form = _fill(rhs, {**texts, "dout": alias}, wrap) if alias else ""
+    closed_form = fill_template(rhs, {**texts, "dout": alias}, wrap) if alias else ""
     unsimplified = _chain_rule_through(source.inputs[0], labels, grad_names) if simplified else ""
     numbers = "" if generic or sent.summed else _with_numbers(rhs, source, sent.upstream, digits)
     if sent.summed:
@@ -621,7 +378,7 @@ def _with_numbers(rhs: str, node: Node, upstream: Value | None, digits: int) -> 
         texts[str(i)] = format_value(x.value, digits)
     if hasattr(node, "m"):
         rhs = _STANDALONE_M.sub(str(node.m), rhs)
-    return _fill(rhs, texts, {key: text.startswith("-") for key, text in texts.items()})
+    return fill_template(rhs, texts, {key: text.startswith("-") for key, text in texts.items()})
 
 
 def _chain_rule_through(a: Node, labels: dict[int, str], grad_names: dict[int, str]) -> str:
@@ -631,11 +388,11 @@ def _chain_rule_through(a: Node, labels: dict[int, str], grad_names: dict[int, s
         return ""
     texts = {"out": labels[id(a)], "dout": grad_names[id(a)], "0": labels[id(a.inputs[0])]}
     wrap = {"out": a.name is None, "0": a.inputs[0].name is None}
-    return _fill(_rhs(formulas[0]), texts, wrap)
+    return fill_template(_rhs(formulas[0]), texts, wrap)
 
 
 def _sum_of(text: str) -> str:
-    return f"Σ {text}" if _precedence(text) >= 3 else f"Σ ({text})"
+    return f"Σ {text}" if precedence(text) >= 3 else f"Σ ({text})"
 
 
 def _step(
@@ -734,7 +491,7 @@ def _notes(
 
 
 def _wrapped(text: str) -> str:
-    return f"({text})" if text.startswith("-") or _precedence(text) < 2 else text
+    return f"({text})" if text.startswith("-") or precedence(text) < 2 else text
 
 
 def _simplification_note(c: Contribution, source: str, target: str, digits: int) -> str:
