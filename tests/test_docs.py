@@ -5,6 +5,9 @@ output is checked), any other ```python block is run as code (its ``assert`` lin
 check). The blocks of one page share one namespace, in page order, as a reader would type
 them; the pages do not share anything. ``<!-- skip: next -->`` in a page hides a block from
 the run. Warnings are errors here as everywhere in the suite.
+
+The pictures the pages show are committed in docs/pictures/, drawn by scripts/doc_pictures.py;
+the tests at the end check that each is current and that every image a page shows is committed.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import ast
 import doctest
 import importlib.util
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -83,8 +87,11 @@ def test_every_docs_page_has_examples_and_is_in_the_site() -> None:
         assert list(SYBIL.parse(page)), f"docs/{relative} has no Python example to run"
 
 
-# A picture a page shows: ![...](pictures/NAME) or a link to the slideshow, [...](pictures/...).
-PICTURE_LINK = re.compile(r"\]\((pictures/[^)\s#]+)\)")
+# --- the pictures --------------------------------------------------------------------------------
+
+PICTURES = ROOT / "docs" / "pictures"
+# A local link a page makes, to an image or any other file: ](target) or ](<target>), no URL.
+LOCAL_LINK = re.compile(r"(!?)\[[^\]]*\]\(<?(?![a-z][a-z0-9+.-]*:|#)([^)\s>#]+)[^)]*\)")
 
 
 def _picture_script():
@@ -96,24 +103,89 @@ def _picture_script():
     return module
 
 
+def _linked_files(page: Path, images_only: bool) -> list[tuple[str, Path]]:
+    """Each local file ``page`` links (only images, if ``images_only``): (as written, path)."""
+    text = page.read_text(encoding="utf-8")
+    links = []
+    for bang, target in LOCAL_LINK.findall(text):
+        if images_only and not bang:
+            continue
+        links.append((target, (page.parent / target).resolve()))
+    return links
+
+
+def _tracked() -> set[Path] | None:
+    """The files git tracks in this checkout, or None outside a git checkout (or with no git)."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60
+        ).stdout.decode("utf-8")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {(ROOT / name).resolve() for name in listed.split("\0") if name}
+
+
+def test_every_image_a_page_shows_is_committed() -> None:
+    """An image link to a missing or uncommitted file shows a broken image where it is read."""
+    tracked = _tracked()
+    problems = []
+    for page in PAGES:
+        for target, path in _linked_files(page, images_only=True):
+            if not path.is_file():
+                problems.append(f"{_id(page)} shows {target}, which does not exist")
+            elif tracked is not None and path not in tracked:
+                problems.append(f"{_id(page)} shows {target}, which git does not track: add it")
+    assert not problems, "\n".join(problems)
+
+
 def test_every_picture_in_the_docs_is_drawn_by_the_picture_script() -> None:
     """No hand-drawn picture: each one a page links is drawn by the script, and each is used."""
     script = _picture_script()
-    drawn = {f"pictures/{name}" for name in script.PICTURES}
-    steps = f"pictures/{script.STEPS_FOLDER}/"
-    linked: dict[str, str] = {}
-    for page in PAGES[1:]:
-        for link in PICTURE_LINK.findall(page.read_text(encoding="utf-8")):
-            linked.setdefault(link, _id(page))
-    for link, page in linked.items():
-        in_steps = re.fullmatch(re.escape(steps) + r"(steps\.html|step_\d\d\.svg)", link)
-        assert link in drawn or in_steps, (
-            f"{page} shows {link}, which scripts/doc_pictures.py does not draw"
-        )
-    unused = sorted(drawn - set(linked))
+    drawn = {(PICTURES / name).resolve() for name in script.sources()}
+    pictures = {(PICTURES / name).resolve() for name in script.PICTURES}
+    linked: dict[Path, str] = {}
+    for page in PAGES:
+        for target, path in _linked_files(page, images_only=False):
+            if path.is_relative_to(PICTURES.resolve()):
+                linked.setdefault(path, f"{_id(page)} links {target}")
+    for path, where in linked.items():
+        assert path in drawn, f"{where}, which scripts/doc_pictures.py does not draw"
+    unused = sorted(path.name for path in pictures - set(linked))
     assert not unused, f"scripts/doc_pictures.py draws pictures no page shows: {unused}"
     for name, picture in script.PICTURES.items():  # pure: builds the DOT text, renders nothing
         assert "digraph" in picture().source, name
+
+
+def test_the_committed_pictures_are_current() -> None:
+    """Each picture carries the hash of the DOT text the library makes for it now.
+
+    The DOT texts are made again here, without Graphviz; each committed file's stamp must be
+    their hash. A picture with another hash was drawn by an older library: the pages would show
+    what the library no longer draws.
+    """
+    script = _picture_script()
+    expected = {name: script.fingerprint(text) for name, text in script.sources().items()}
+    present = {
+        path.relative_to(PICTURES).as_posix()
+        for path in (PICTURES.rglob("*") if PICTURES.is_dir() else [])
+        if path.is_file()
+    }
+    problems = [f"  {name}: missing" for name in sorted(set(expected) - present)]
+    problems += [
+        f"  {name}: no longer drawn by the script" for name in sorted(present - set(expected))
+    ]
+    for name in sorted(set(expected) & present):
+        stamp = script.stamp_of((PICTURES / name).read_text(encoding="utf-8"))
+        if stamp is None:
+            problems.append(f"  {name}: carries no stamp; it was not drawn by the script")
+        elif stamp != expected[name]:
+            problems.append(f"  {name}: out of date, the library now draws it differently")
+    assert not problems, (
+        "docs/pictures/ does not match what the library draws now:\n"
+        + "\n".join(problems)
+        + f"\nRedraw the pictures with `{script.COMMAND}` (needs Graphviz's dot), look at "
+        f"them, and commit docs/pictures/."
+    )
 
 
 def test_every_docstring_example_sits_in_an_examples_section() -> None:
