@@ -391,18 +391,20 @@ def test_the_committed_pictures_are_current() -> None:
         for path in (PICTURES.rglob("*") if PICTURES.is_dir() else [])
         if path.is_file()
     }
-    problems = [f"  {name}: missing" for name in sorted(set(expected) - present)]
+    where = "docs/pictures/"
+    problems = [f"  {where}{name}: missing" for name in sorted(set(expected) - present)]
     problems += [
-        f"  {name}: no longer drawn by the script" for name in sorted(present - set(expected))
+        f"  {where}{name}: no longer drawn by the script"
+        for name in sorted(present - set(expected))
     ]
     for name in sorted(set(expected) & present):
         stamp = script.stamp_of((PICTURES / name).read_text(encoding="utf-8"))
         if stamp is None:
-            problems.append(f"  {name}: carries no stamp; it was not drawn by the script")
+            problems.append(f"  {where}{name}: carries no stamp; the script did not draw it")
         elif stamp != expected[name]:
-            problems.append(f"  {name}: out of date, the library now draws it differently")
+            problems.append(f"  {where}{name}: out of date, the library now draws it differently")
     assert not problems, (
-        "docs/pictures/ does not match what the library draws now:\n"
+        f"{where} does not match what the library draws now:\n"
         + "\n".join(problems)
         + f"\nRedraw the pictures with `{script.COMMAND}` (needs Graphviz's dot), look at "
         f"them, and commit docs/pictures/."
