@@ -30,10 +30,15 @@ what the reader would see under the cell must be the output block, exactly:
   ``ExceptionName: message`` (the class's bare name, as IPython writes it). A cell raises only
   where its output block says so; elsewhere the error fails the test with its own traceback.
 
+(When this was written, every page run as a notebook by a real kernel, IPython 9 and ipykernel
+7, one cell per python block, showed exactly its output blocks.)
+
 Lines are compared exactly, except for whitespace at their ends (invisible on the page). In an
-output block ``...`` stands for any text (doctest's ELLIPSIS): it is for numbers that differ from
-run to run, such as timings, and is used sparingly. A python block with no output block must show
-nothing. A block may also check itself with ``assert``.
+output block ``...`` stands for any text (doctest's ELLIPSIS), except in the traceback's header:
+it is for numbers that differ from run to run, such as timings, and is used sparingly. A python
+block with no output block must show nothing. A block may also check itself with ``assert``.
+A ``>>>`` prompt in any block of a page fails (it would not paste), as does an output block that
+follows no python block, or an unlabelled text block right after one (it would read as output).
 
 The blocks of one page share one namespace, in page order, as a reader would run them in one
 notebook; the pages do not share anything. ``<!-- skip: next -->`` in a page hides the next block
