@@ -9,10 +9,11 @@ well as on the site); run this after a change to what the library draws, and com
 docs/pictures/.
 
 Each file written carries, in an XML comment, the SHA-256 of the text it was drawn from: the
-picture's DOT text, as ``ag.draw`` makes it (for the slideshow, every frame's DOT text and
-caption). That text is the library's output alone, the same with any Graphviz, and needs no
-Graphviz to make. tests/test_docs.py makes it again and fails, naming the picture and this
-command, when a committed picture carries another hash: the library draws it differently now.
+picture's DOT text, as ``ag.draw`` makes it (for the slideshow, every frame's DOT text, which
+holds the frame's caption; the slideshow's page template itself is not part of the hash). That
+text is the library's output alone, the same with any Graphviz, and needs no Graphviz to make.
+tests/test_docs.py makes it again and fails, naming the picture and this command, when a
+committed picture carries another hash: the library draws it differently now.
 It also checks that every picture a page links is one this script draws, and that every one it
 draws is used.
 
