@@ -1,21 +1,33 @@
 """Draw the pictures the documentation shows, with autograd_lite itself.
 
-    .venv/bin/python scripts/doc_pictures.py            # writes docs/pictures/
-    .venv/bin/python scripts/doc_pictures.py OUTDIR     # or another folder
+    .venv/bin/python scripts/doc_pictures.py            # redraws docs/pictures/
+    .venv/bin/python scripts/doc_pictures.py OUTDIR     # or into another folder
 
-Every picture in docs/ is made here, from the same graphs the pages build in their code, so a
-change to ``draw`` shows up in the site at the next build. ``scripts/docs`` and ``scripts/test``
-run this before ``mkdocs build --strict``; docs/pictures/ is git-ignored. The pages link the
-pictures as ``pictures/NAME.svg``; tests/test_docs.py checks that every picture a page links is
-one this script draws, and that every one it draws is used.
+Every picture in docs/ is made here, from the same graphs the pages build in their code. The
+pictures are committed, so that the pages show them wherever they are read (on the code host as
+well as on the site); run this after a change to what the library draws, and commit
+docs/pictures/.
 
-Needs Graphviz's ``dot`` program (SVG is rendered by it).
+Each file written carries, in an XML comment, the SHA-256 of the text it was drawn from: the
+picture's DOT text, as ``ag.draw`` makes it (for the slideshow, every frame's DOT text, which
+holds the frame's caption; the slideshow's page template itself is not part of the hash). That
+text is the library's output alone, the same with any Graphviz, and needs no Graphviz to make.
+tests/test_docs.py makes it again and fails, naming the picture and this command, when a
+committed picture carries another hash: the library draws it differently now.
+It also checks that every picture a page links is one this script draws, and that every one it
+draws is used.
+
+Needs Graphviz's ``dot`` program (SVG is rendered by it); the pages link the pictures as
+``pictures/NAME.svg``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,8 +38,12 @@ import autograd_lite as ag
 from autograd_lite.draw import save
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+FOLDER = DOCS / "pictures"
+"""Where the pictures go, and are committed."""
 STEPS_FOLDER = "backward-steps"
 """Where the slideshow of the backward pass goes, inside the pictures folder."""
+COMMAND = ".venv/bin/python scripts/doc_pictures.py"
+"""The command that redraws the pictures, as the stale-picture message and the stamps say it."""
 
 
 # --- the graphs, exactly as the pages build them ------------------------------------------------
@@ -99,16 +115,79 @@ PICTURES: dict[str, Callable[[], graphviz.Digraph]] = {
 """Each picture's file name and the function that draws it (pure: no file is written)."""
 
 
+# --- what each file is drawn from, and the stamp that records it --------------------------------
+
+
+def sources() -> dict[str, str]:
+    """Each file ``main`` writes, by its path in the pictures folder, and the text it is drawn from.
+
+    The text is the library's DOT text of the picture: for a step frame, that frame's; for the
+    slideshow, every frame's in order (the frames carry the captions). Pure as far as Graphviz
+    goes: nothing is rendered, so any Graphviz, or none, gives the same texts.
+    """
+    texts = {name: picture().source for name, picture in PICTURES.items()}
+    with tempfile.TemporaryDirectory() as scratch:
+        # format="dot" writes each frame's DOT text under the library's own file names.
+        frames = ag.save_steps(_after_backward()["L"], scratch, format="dot")
+        steps = {
+            f"{STEPS_FOLDER}/{path.stem}.svg": path.read_text(encoding="utf-8") for path in frames
+        }
+    texts.update(steps)
+    texts[f"{STEPS_FOLDER}/steps.html"] = "\n".join(steps.values())
+    return texts
+
+
+def fingerprint(text: str) -> str:
+    """The SHA-256 of ``text``, in hex: what a picture's stamp records."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+STAMP = re.compile(
+    r"<!-- drawn by scripts/doc_pictures\.py from a DOT text with SHA-256 ([0-9a-f]{64})"
+)
+
+
+def stamped(content: str, digest: str) -> str:
+    """``content`` (an SVG or HTML file's text) with a comment recording ``digest``.
+
+    The comment goes after the XML declaration or the HTML doctype, which must come first.
+    """
+    comment = (
+        f"<!-- drawn by scripts/doc_pictures.py from a DOT text with SHA-256 {digest};"
+        f" when the library draws it differently, redraw with: {COMMAND} -->\n"
+    )
+    head, newline, rest = content.partition("\n")
+    if head.startswith(("<?xml", "<!DOCTYPE", "<!doctype")):
+        return head + newline + comment + rest
+    return comment + content
+
+
+def stamp_of(content: str) -> str | None:
+    """The digest a file's stamp records, or None if it has none."""
+    found = STAMP.search(content)
+    return found.group(1) if found else None
+
+
 def main(argv: list[str]) -> int:
-    folder = Path(argv[1]) if len(argv) > 1 else DOCS / "pictures"
+    folder = Path(argv[1]) if len(argv) > 1 else FOLDER
     if folder.exists():
         shutil.rmtree(folder)  # nothing stale: a picture no longer drawn disappears
     folder.mkdir(parents=True)
-    for name, picture in PICTURES.items():
-        save(picture(), folder / name)
-    steps = ag.save_steps(_after_backward()["L"], folder / STEPS_FOLDER)
-    print(f"doc_pictures: wrote {len(PICTURES)} pictures and {len(steps) - 1} step frames "
-          f"with a slideshow into {folder}")
+    written = [save(picture(), folder / name) for name, picture in PICTURES.items()]
+    written += ag.save_steps(_after_backward()["L"], folder / STEPS_FOLDER)
+    texts = sources()
+    names = {path.relative_to(folder).as_posix(): path for path in written}
+    if set(names) != set(texts):  # sources() must describe exactly the files written
+        raise RuntimeError(
+            f"doc_pictures: wrote {sorted(names)}, but sources() describes {sorted(texts)}"
+        )
+    for name, path in names.items():
+        content = path.read_text(encoding="utf-8")
+        path.write_text(stamped(content, fingerprint(texts[name])), encoding="utf-8")
+    print(
+        f"doc_pictures: wrote {len(PICTURES)} pictures and {len(names) - len(PICTURES) - 1} "
+        f"step frames with a slideshow into {folder}, each stamped with its DOT text's hash"
+    )
     return 0
 
 
