@@ -34,13 +34,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import graphviz
 import numpy as np
 
-from autograd_lite.explain import Step, explain
+from autograd_lite.explain import Step, check_option, explain
 from autograd_lite.node import (
     Constant,
     Node,
@@ -59,6 +60,13 @@ from autograd_lite.notation import (
     value_lines,
 )
 from autograd_lite.values import Value
+from autograd_lite.views import (
+    CONVENTIONS,
+    SumOfProducts,
+    lecture_cost,
+    lecture_letters,
+    sums_of_products,
+)
 
 __all__ = [
     "Drawing",
@@ -176,16 +184,20 @@ def _node_label(
     expression: str | None,
     grad: Value | None,
     digits: int,
+    grad_name: str | None = None,
+    box: bool = False,
 ) -> str:
     rows = [f"<TR><TD><B>{_text(label)}</B></TD></TR>"]
     if node.inputs:
         kind = type(node).__name__
         about = f"{kind}: {label} = {expression}" if node.name is not None and expression else kind
+        if box and expression:  # the slide's one box: z = w1 · x1 + w2 · x2 + b
+            about = f"{label} = {expression}"
         small = f'<FONT POINT-SIZE="10" COLOR="#57534e">{_text(about)}</FONT>'
         rows.append(f"<TR><TD>{small}</TD></TR>")
     rows.extend(f"<TR><TD>{_text(row)}</TD></TR>" for row in _value_rows(node.value, digits))
     if grad is not None:
-        name = gradient_name(node, label)
+        name = grad_name or gradient_name(node, label)
         if isinstance(grad, float):
             grad_rows = [f"{name} = {format_value(grad, digits)}"]
         else:
@@ -212,6 +224,17 @@ def _local_derivative(node: Node, i: int, labels: dict[int, str], digits: int) -
         shown = None if number is None else format_value(float(number), digits)
         if shown is not None and shown != local:  # ∂z/∂b = 1, not "= 1 = 1"
             text += f" = {shown}"
+    return text
+
+
+def _box_derivative(box: SumOfProducts, leaf: Node, labels: dict[int, str], digits: int) -> str:
+    """``∂z/∂w1 = x1 = 2``: the slope of the slide's box ``z`` in one of its leaves."""
+    factors = box.coefficient(leaf)
+    texts = [labels[id(f)] if f is not None else "1" for f in factors]
+    text = f"∂{_operand(box.root, labels)}/∂{_operand(leaf, labels)} = {' + '.join(texts)}"
+    numbers = [1.0 if f is None else f.value for f in factors]
+    if texts != ["1"] and all(isinstance(k, float) for k in numbers):
+        text += f" = {format_value(sum(numbers), digits)}"  # type: ignore[arg-type]
     return text
 
 
@@ -249,6 +272,67 @@ def _as_nodes(highlight: Node | Iterable[Node] | None, what: str) -> list[Node]:
     return items
 
 
+@dataclass(frozen=True)
+class _View:
+    """What a lecture view changes in a picture (see ``draw``'s ``collapse``, ``fused``).
+
+    ``boxes`` are the sums of products drawn as one box; ``grads`` and ``grad_names`` the
+    gradients to show, from ``explain`` in the same view, when they differ from ``.grad``;
+    ``fused`` whether the log loss sends ``dz`` straight to the logit (the dashed edge).
+    """
+
+    boxes: dict[int, SumOfProducts] = field(default_factory=dict)
+    grads: dict[int, Value] | None = None
+    grad_names: dict[int, str] = field(default_factory=dict)
+    letters: dict[int, str] | None = None
+    fused: bool = True
+
+    @property
+    def hidden(self) -> set[int]:
+        return {i for box in self.boxes.values() for i in box.inner}
+
+
+def _view(
+    output: Node,
+    *,
+    gradients: bool,
+    collapse: bool,
+    fused: bool | None,
+    convention: str,
+    digits: int,
+    where: str,
+) -> _View:
+    """The view ``draw`` was asked for; the gradients from ``explain`` in that view."""
+    collapse = check_option(collapse, "collapse", where)
+    fused = check_option(fused, "fused", where, allow_none=True)
+    if convention not in CONVENTIONS:
+        raise ValueError(
+            f"{where}: convention must be one of {', '.join(map(repr, CONVENTIONS))}, "
+            f"got {convention!r}"
+        )
+    cost = lecture_cost(output) if convention != "engine" else None
+    boxes = sums_of_products(output) if collapse else {}
+    ran = output.grad_pass if output.grad is not None else None
+    ran_fused = ran.fused if ran is not None else True
+    walk_fused = ran_fused if fused is None else fused
+    letters = lecture_letters(cost) if cost is not None else None
+    if not gradients or ran is None or not ran.started_from(output):
+        return _View(boxes, None, {}, letters, walk_fused)
+    if cost is None and not boxes and walk_fused == ran_fused:
+        return _View(boxes, None, {}, letters, walk_fused)
+    explanation = explain(
+        output, digits, fused=walk_fused, collapse=collapse, convention=convention
+    )
+    steps = explanation.steps
+    return _View(
+        boxes,
+        {id(step.node): step.value for step in steps},
+        {id(step.node): step.gradient_name for step in steps},
+        letters,
+        walk_fused,
+    )
+
+
 def _build(
     output: Node,
     *,
@@ -260,11 +344,15 @@ def _build(
     digits: int,
     max_nodes: int,
     title: str | None,
+    view: _View | None = None,
 ) -> Drawing:
+    view = view or _View()
     nodes = graph_nodes(output)
     _check_size(output, nodes, max_nodes)
-    labels = node_labels(output)
-    expressions = node_expressions(output)
+    labels = node_labels(output, view.letters)
+    expressions = node_expressions(output, view.letters)
+    hidden = view.hidden
+    nodes = [node for node in nodes if id(node) not in hidden]
     ids = {id(node): f"n{k}" for k, node in enumerate(nodes)}
     marked = set()
     for node in highlight_nodes:
@@ -290,20 +378,34 @@ def _build(
         if node is output:
             style["peripheries"] = "2"
         grad = None if grads is None else grads.get(id(node))
-        label = _node_label(node, labels[id(node)], expressions.get(id(node)), grad, digits)
+        label = _node_label(
+            node,
+            labels[id(node)],
+            expressions.get(id(node)),
+            grad,
+            digits,
+            grad_name=view.grad_names.get(id(node)),
+            box=id(node) in view.boxes,
+        )
         graph.node(ids[id(node)], label=label, **style)
 
     for node in nodes:
-        for i, x in enumerate(node.inputs):
+        box = view.boxes.get(id(node))
+        edges = (
+            [(x, _box_derivative(box, x, labels, digits)) for x in box.leaves]
+            if box is not None
+            else [
+                (x, _local_derivative(node, i, labels, digits)) for i, x in enumerate(node.inputs)
+            ]
+        )
+        for x, derivative in edges:
             style = dict(_EDGE_HIGHLIGHT if (id(x), id(node)) in highlight_edges else _EDGE)
-            if derivatives and x.requires_grad:
-                text = _local_derivative(node, i, labels, digits)
-                if text:
-                    style["label"] = _html(_text(text))
+            if derivatives and x.requires_grad and derivative:
+                style["label"] = _html(_text(derivative))
             graph.edge(ids[id(x)], ids[id(node)], **style)
         logit = getattr(node, "logit", None)
         formula = getattr(type(node), "simplified_formula", "")
-        if logit is not None and formula and id(logit) in ids:
+        if logit is not None and formula and id(logit) in ids and view.fused:
             key = (id(logit), id(node))
             if derivatives or key in shortcut_edges:
                 style = dict(_SHORTCUT)
@@ -331,6 +433,9 @@ def draw(
     digits: int = 4,
     max_nodes: int = 200,
     title: str | None = None,
+    collapse: bool = False,
+    fused: bool | None = None,
+    convention: str = "auto",
 ) -> graphviz.Digraph:
     """The computation graph of ``output`` as a Graphviz picture (see the legend above).
 
@@ -355,6 +460,16 @@ def draw(
         Refuse graphs larger than this (``ValueError``, which says how many nodes there are).
     title : str, optional
         A caption above the picture.
+    collapse : bool
+        Draw each sum of products as the slide's one box ``z = w1 · x1 + w2 · x2 + b``, with
+        an edge from each of its leaves (``∂z/∂w1 = x1`` with ``derivatives=True``).
+    fused : bool, optional
+        ``False`` shows the chain rule taken literally through σ (no dashed shortcut; the
+        gradients of a literal walk, as ``explain(fused=False)``); by default as
+        ``backward()`` ran.
+    convention : {"auto", "lecture", "engine"}
+        For lecture 2's cost, show the lecture's ``dZ = A − Y`` (``"auto"`` does) or the
+        engine's ``dJ/dZ`` (``"engine"``); as in ``explain``.
 
     Returns
     -------
@@ -377,6 +492,17 @@ def draw(
         nodes = graph_nodes(output)
         require_one_backward_pass(nodes, "draw")  # never one picture of two passes' gradients
         grads = {id(node): node.grad for node in nodes if node.grad is not None}
+    view = _view(
+        output,
+        gradients=gradients,
+        collapse=collapse,
+        fused=fused,
+        convention=convention,
+        digits=digits,
+        where="draw",
+    )
+    if view.grads is not None:
+        grads = view.grads
     return _build(
         output,
         grads=grads,
@@ -387,6 +513,7 @@ def draw(
         digits=digits,
         max_nodes=max_nodes,
         title=title,
+        view=view,
     )
 
 

@@ -16,6 +16,7 @@ derivative of the output with respect to that product. How nodes and values are 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -44,7 +45,16 @@ from autograd_lite.notation import (
     node_labels,
     precedence,
 )
+from autograd_lite.ops import LogLoss, Sigmoid
 from autograd_lite.values import Value
+from autograd_lite.views import (
+    CONVENTIONS,
+    LectureCost,
+    SumOfProducts,
+    lecture_cost,
+    lecture_letters,
+    sums_of_products,
+)
 
 _D_PLACEHOLDER = re.compile(r"d\{(\w+)\}")
 _STANDALONE_M = re.compile(r"(?<![\w{])m(?![\w}])")
@@ -198,7 +208,14 @@ class Explanation:
         return "```text\n" + str(self) + "\n```"
 
 
-def explain(output: Node, digits: int = 6) -> Explanation:
+def explain(
+    output: Node,
+    digits: int = 6,
+    *,
+    fused: bool | None = None,
+    collapse: bool = False,
+    convention: str = "auto",
+) -> Explanation:
     """Explain the backward pass that ran from ``output``, step by step, with the numbers.
 
     Run ``output.backward()`` first: ``explain`` runs the same walk of the chain rule again
@@ -214,6 +231,19 @@ def explain(output: Node, digits: int = 6) -> Explanation:
         The node ``backward()`` was called on (the loss ``L`` or the cost ``J``).
     digits : int
         Significant digits of the numbers in the text, at least 1 (else ``ValueError``).
+    fused : bool, optional
+        How to walk a log loss on a sigmoid: ``True`` sends the lecture's simplification
+        ``dz = dL · (a − y)`` straight to ``z``; ``False`` runs the chain rule literally,
+        ``dz = da · a(1 − a)``, through the sigmoid's own backward step. By default, as
+        ``backward()`` ran (``output.backward(fused=False)`` is literal).
+    collapse : bool
+        Explain each sum of products ``z = w1·x1 + w2·x2 + b`` as the slide's one box:
+        ``dw1 = x1 · dz``, with no steps for the products and partial sums inside it.
+    convention : {"auto", "lecture", "engine"}
+        For lecture 2's cost ``J = mean(L(σ(X·w + b), Y))``: ``"lecture"`` writes the
+        lecture's ``dZ = A − Y``, ``dw = (1/m)·Xᵀ·dZ`` (``(1/m)·X·dZᵀ`` in the course's
+        columns) and ``db = (1/m)·Σ dZ``; ``"engine"`` writes what each node stores
+        (``Z.grad`` is ``dJ/dZ = (A − Y)/m``). ``"auto"`` is ``"lecture"`` for that cost.
 
     Returns
     -------
@@ -234,6 +264,13 @@ def explain(output: Node, digits: int = 6) -> Explanation:
     if not isinstance(output, Node):
         raise TypeError(f"explain() takes a node, got {type(output).__name__}")
     digits = check_digits(digits, "explain")
+    fused = check_option(fused, "fused", "explain", allow_none=True)
+    collapse = check_option(collapse, "collapse", "explain")
+    if convention not in CONVENTIONS:
+        raise ValueError(
+            f"explain: convention must be one of {', '.join(map(repr, CONVENTIONS))}, "
+            f"got {convention!r}"
+        )
     name = _output_name(output)
     if output.grad is None:
         raise RuntimeError(
@@ -251,18 +288,44 @@ def explain(output: Node, digits: int = 6) -> Explanation:
     # The walk writes every gradient again; what backward() left (and whatever the reader did
     # to it since) is put back afterwards, so explaining changes nothing.
     kept = [(node, node._grad, node.grad_pass, _copied(node.grad)) for node in order]
-    received: dict[int, list[Sent]] = {}
+    ran_fused = output.grad_pass.fused
     try:
-        for sent in chain_rule(output, kept[0][3]):
-            received.setdefault(id(sent.target), []).append(sent)
+        received = _received(chain_rule(output, kept[0][3], fused=ran_fused))
         for node, _, _, before in kept:
             _require_same(output, node, before)
-        steps = _steps(output, order, received, digits)
+        if fused is not None and fused != ran_fused:  # the other walk, told as it computes
+            received = _received(chain_rule(output, kept[0][3], fused=fused))
+        cost = lecture_cost(output) if convention != "engine" else None
+        if cost is None and convention == "lecture":
+            raise ValueError(
+                f"explain({name}, convention='lecture'): {name} is not lecture 2's cost "
+                f"J = mean(L(σ(X·w + b), Y)); use convention='engine' (or 'auto')"
+            )
+        letters = lecture_letters(cost) if cost is not None else None
+        steps = _steps(output, order, received, digits, letters)
+        if collapse:
+            steps = _collapsed(output, steps, digits)
+        if cost is not None:
+            steps = _in_lecture_convention(cost, steps, digits)
     finally:
         for node, grad, grad_pass, before in kept:
             node._grad = before if type(before) is np.ndarray else grad
             node.grad_pass = grad_pass
-    return Explanation(output, steps, node_labels(output))
+    return Explanation(output, steps, node_labels(output, letters))
+
+
+def check_option(value: object, option: str, where: str, allow_none: bool = False) -> bool:
+    """``value`` if it is a bool (or ``None`` when allowed); else a ``TypeError`` naming it."""
+    if (value is None and allow_none) or isinstance(value, (bool, np.bool_)):
+        return value if value is None else bool(value)
+    raise TypeError(f"{where}: {option} must be True or False, got {value!r}")
+
+
+def _received(walk: list[Sent]) -> dict[int, list[Sent]]:
+    received: dict[int, list[Sent]] = {}
+    for sent in walk:
+        received.setdefault(id(sent.target), []).append(sent)
+    return received
 
 
 def _copied(grad: object) -> object:
@@ -288,9 +351,13 @@ def _require_same(output: Node, node: Node, before: object) -> None:
 
 
 def _steps(
-    output: Node, order: list[Node], received: dict[int, list[Sent]], digits: int
+    output: Node,
+    order: list[Node],
+    received: dict[int, list[Sent]],
+    digits: int,
+    letters: dict[int, str] | None = None,
 ) -> list[Step]:
-    labels = node_labels(output)
+    labels = node_labels(output, letters)
     grad_names = {id(node): gradient_name(node, labels[id(node)]) for node in order}
     aliases: dict[int, str] = {}  # unnamed pass-through nodes: d(w1 · x1) is dz
     steps: list[Step] = []
@@ -306,7 +373,176 @@ def _steps(
             if only.formula == grad_names[id(only.source)] and not only.summed:
                 aliases[id(node)] = aliases.get(id(only.source), only.formula)
         steps.append(_step(len(steps) + 1, node, output, labels, grad_names, contributions, digits))
-    return steps
+    return [_with_literal_note(step, received, labels, digits) for step in steps]
+
+
+def _with_literal_note(
+    step: Step, received: dict[int, list[Sent]], labels: dict[int, str], digits: int
+) -> Step:
+    """After an unfused walk: the lecture's ``a − y`` beside the literal ``da · a(1 − a)``."""
+    for c in step.contributions:
+        a = c.source
+        if not isinstance(a, Sigmoid) or not c.passes_on:
+            continue
+        losses = [s.source for s in received.get(id(a), []) if isinstance(s.source, LogLoss)]
+        if len(losses) != 1 or losses[0].logit is not step.node:
+            continue
+        loss = losses[0]
+        y, dL = loss.inputs[1], loss.grad
+        with np.errstate(all="ignore"):
+            simplified = dL * (a.value - y.value)
+        texts = {
+            "out": labels[id(loss)],
+            "dout": gradient_name(loss, labels[id(loss)]),
+            "0": labels[id(a)],
+            "1": labels[id(y)],
+        }
+        formula = fill_template(_rhs(LogLoss.simplified_formula).replace("{dlogit}", ""), texts, {})
+        numbers = _with_numbers(_rhs(LogLoss.simplified_formula), loss, dL, digits)
+        shown = f"{numbers} = " if numbers else ""
+        gap = np.abs(np.asarray(simplified) - np.asarray(c.value))
+        same = bool(np.all(gap <= 1e-12 * np.maximum(np.abs(simplified), 1e-300)))
+        verdict = (
+            "the same"
+            if same
+            else f"here the literal product differs by up to {format_value(float(np.max(gap)), 2)}"
+            ": a(1 − a) has lost its digits where a rounds towards 0 or 1"
+        )
+        note = (
+            f"the chain rule taken literally (fused=False); the lecture simplifies it to "
+            f"{formula} = {shown}{format_value(simplified, digits)}, {verdict}"
+        )
+        return dataclasses.replace(step, notes=(*step.notes, note))
+    return step
+
+
+def _collapsed(output: Node, steps: list[Step], digits: int) -> list[Step]:
+    """The slide's view: each sum of products one box, ``dw1 = x1 · dz``, nothing inside it."""
+    boxes = sums_of_products(output)
+    if not boxes:
+        return steps
+    labels = node_labels(output)
+    grad_names = {id(step.node): step.gradient_name for step in steps}
+    inner = {i: box for box in boxes.values() for i in box.inner}
+    box_of = {**inner, **{id(box.root): box for box in boxes.values()}}
+    kept: list[Step] = []
+    for step in steps:
+        if id(step.node) in inner:
+            continue
+        from_boxes = [c for c in step.contributions if id(c.source) in box_of]
+        if not from_boxes:
+            kept.append(dataclasses.replace(step, index=len(kept) + 1))
+            continue
+        others = [c for c in step.contributions if id(c.source) not in box_of]
+        senders = {id(box_of[id(c.source)].root): box_of[id(c.source)] for c in from_boxes}
+        merged = [
+            _box_contribution(box, step.node, labels, grad_names, digits, from_boxes)
+            for box in senders.values()
+        ]
+        kept.append(
+            _step(
+                len(kept) + 1,
+                step.node,
+                output,
+                labels,
+                grad_names,
+                [*merged, *others],
+                digits,
+            )
+        )
+    return kept
+
+
+def _box_contribution(
+    box: SumOfProducts,
+    leaf: Node,
+    labels: dict[int, str],
+    grad_names: dict[int, str],
+    digits: int,
+    contributions: list[Contribution],
+) -> Contribution:
+    """``x1 · dz``: what the box ``z`` sends its leaf ``w1``, ``∂z/∂w1 · dz``."""
+    ids = box.inner | {id(box.root)}
+    value = None
+    for c in contributions:
+        if id(c.source) in ids:
+            value = c.value if value is None else value + c.value
+    factors = box.coefficient(leaf)
+    dz = grad_names[id(box.root)]
+    texts = [labels[id(f)] if f is not None else "1" for f in factors]
+    if texts == ["1"]:
+        formula = dz
+    elif len(texts) == 1:
+        formula = f"{_wrapped(texts[0])} · {dz}"
+    else:
+        formula = f"({' + '.join(texts)}) · {dz}"
+    numbers = ""
+    upstream = box.root.grad
+    coefficients = [1.0 if f is None else f.value for f in factors]
+    if isinstance(upstream, float) and all(isinstance(k, float) for k in coefficients):
+        total = sum(coefficients)  # type: ignore[arg-type]
+        if formula != dz:
+            coefficient = _wrapped(format_value(total, digits))
+            numbers = f"{coefficient} · {_wrapped(format_value(upstream, digits))}"
+    return Contribution(
+        source=box.root, formula=formula, closed_form="", numbers=numbers, value=value
+    )
+
+
+def _in_lecture_convention(cost: LectureCost, steps: list[Step], digits: int) -> list[Step]:
+    """Lecture 2's ``dZ = A − Y``, ``dw = (1/m)·Xᵀ·dZ``, ``db = (1/m)·Σ dZ`` for its cost."""
+    labels = node_labels(cost.J, lecture_letters(cost))
+    X, w, b, Z, A, Y = (labels[id(n)] for n in (cost.X, cost.w, cost.b, cost.Z, cost.A, cost.Y))
+    m = cost.m
+    dZ_value = np.asarray(cost.A.value) - np.asarray(cost.Y.value)  # the lecture's dZ
+    dZ = f"d{Z}"
+    rewritten: list[Step] = []
+    for step in steps:
+        node = step.node
+        if node is cost.product or (cost.columns and node is cost.product.inputs[0]):
+            continue  # X·w (or wᵀ, wᵀX) passes dJ/dZ on: the lecture has no step for it
+        if node is cost.Z:
+            line = f"{dZ} = {A} − {Y}"
+            note = (
+                f"lecture 2's dZ, one entry per example, not yet divided by m = {m}; the "
+                f"engine's own gradient of {Z} is dJ/d{Z} = ({A} − {Y})/m = "
+                f"{format_value(node.grad, digits)}"
+            )
+            shown = f"{line} = {format_value(dZ_value, digits)}"
+            rewritten.append(_rewritten(step, dZ, line, shown, dZ_value, note))
+        elif node is cost.w:
+            product = f"{X} · {dZ}ᵀ" if cost.columns else f"{X}ᵀ · {dZ}"
+            line = f"d{w} = (1/m) · {product}"
+            numbers = f"(1/{m}) · {product} = {format_value(node.grad, digits)}"
+            note = f"the same numbers as the engine's chain rule through {labels[id(cost.product)]}"
+            shown = f"{line} = {numbers}"
+            rewritten.append(_rewritten(step, f"d{w}", line, shown, node.grad, note))
+        elif node is cost.b:
+            line = f"d{b} = (1/m) · Σ {dZ}"
+            total = float(np.sum(dZ_value))
+            numbers = (
+                f"(1/{m}) · {_wrapped(format_value(total, digits))} = "
+                f"{format_value(node.grad, digits)}"
+            )
+            note = "Σ adds dZ over the examples: b is broadcast to each of them"
+            shown = f"{line} = {numbers}"
+            rewritten.append(_rewritten(step, f"d{b}", line, shown, node.grad, note))
+        else:
+            rewritten.append(step)
+    return [dataclasses.replace(step, index=k) for k, step in enumerate(rewritten, start=1)]
+
+
+def _rewritten(
+    step: Step, name: str, formula: str, with_numbers: str, value: Value, note: str
+) -> Step:
+    return dataclasses.replace(
+        step,
+        gradient_name=name,
+        formula=formula,
+        formula_with_numbers=with_numbers,
+        value=_copied(value),
+        notes=(note,),
+    )
 
 
 def _output_name(node: Node) -> str:

@@ -139,13 +139,16 @@ class BackwardPass:
     every graph a cycle.
     """
 
-    __slots__ = ("complete", "origin", "output", "tick")
+    __slots__ = ("complete", "fused", "origin", "output", "tick")
 
-    def __init__(self, output: Node | None, name: str, tick: int | None = None) -> None:
+    def __init__(
+        self, output: Node | None, name: str, tick: int | None = None, fused: bool = True
+    ) -> None:
         self.output = name
         self.origin = weakref.ref(output) if output is not None else None
         self.tick = next(_clock) if tick is None else tick
         self.complete = False
+        self.fused = fused
 
     def started_from(self, node: Node) -> bool:
         """Whether this pass ran from ``node`` (``node.backward()``)."""
@@ -153,15 +156,17 @@ class BackwardPass:
 
     def __reduce__(self) -> Any:  # a weak reference does not pickle; the node itself does
         origin = self.origin() if self.origin is not None else None
-        return (_restored_pass, (origin, self.output, self.tick, self.complete))
+        return (_restored_pass, (origin, self.output, self.tick, self.complete, self.fused))
 
     def __repr__(self) -> str:
         return f"BackwardPass(output={self.output!r})"
 
 
-def _restored_pass(origin: Node | None, name: str, tick: int, complete: bool) -> BackwardPass:
+def _restored_pass(
+    origin: Node | None, name: str, tick: int, complete: bool, fused: bool = True
+) -> BackwardPass:
     _clock_past(tick)
-    restored = BackwardPass(origin, name, tick)
+    restored = BackwardPass(origin, name, tick, fused)
     restored.complete = complete
     return restored
 
@@ -249,24 +254,27 @@ class Sent(NamedTuple):
     passes_on: bool
 
 
-def chain_rule(output: Node, grad: Operand | None = None) -> list[Sent]:
+def chain_rule(output: Node, grad: Operand | None = None, *, fused: bool = True) -> list[Sent]:
     """Run the chain rule from ``output``, setting every node's ``grad``; return its steps.
 
     The steps are what ``explain()`` narrates: one ``Sent`` per gradient, in the order they
-    were sent. ``backward()`` runs the same walk without keeping them.
+    were sent. ``backward()`` runs the same walk without keeping them. ``fused`` as in
+    ``Node.backward``.
     """
     steps: list[Sent] = []
-    _walk_chain_rule(output, grad, steps.append)
+    _walk_chain_rule(output, grad, steps.append, fused)
     return steps
 
 
 def _walk_chain_rule(
-    output: Node, grad: Operand | None, record: Callable[[Sent], Any] | None
+    output: Node, grad: Operand | None, record: Callable[[Sent], Any] | None, fused: bool = True
 ) -> None:
     """The one place the backward pass is computed.
 
     Nodes are visited output first, each after every node that uses it; a node that feeds
     several others adds up what they send. ``record``, if given, receives every step.
+    Unfused, every node sends what its own ``backward_step`` gives (``Node.send_gradients``),
+    so no op takes a shortcut past its inputs.
     """
     if output._stale_edge() is not None:
         require_current(output, f"{_label(output)}.backward()")
@@ -274,7 +282,7 @@ def _walk_chain_rule(
     seed = output._seed(grad)
     # A token, not the output itself: a reference from every node back to the output would
     # make each graph a cycle that outlives its step until the garbage collector runs.
-    this_pass = BackwardPass(output, _label(output))
+    this_pass = BackwardPass(output, _label(output), fused=fused)
     for node in backward_order:
         node._grad = None
         node.grad_pass = this_pass
@@ -290,7 +298,8 @@ def _walk_chain_rule(
         if upstream is None or not inputs:
             continue
         sent: list[np.ndarray] | None = None  # the arrays this node has sent so far
-        for k, (target, g, passes_on) in enumerate(node.send_gradients(upstream)):
+        sends = node.send_gradients(upstream) if fused else Node.send_gradients(node, upstream)
+        for k, (target, g, passes_on) in enumerate(sends):
             if g is None or not target.requires_grad:
                 continue
             if not passes_on:
@@ -575,7 +584,7 @@ class Node:
             self._compute(check)
         return self.value
 
-    def backward(self, grad: Operand | None = None) -> None:
+    def backward(self, grad: Operand | None = None, *, fused: bool = True) -> None:
         """Run the chain rule from this node back to every node it depends on.
 
         Fills ``.grad`` of every node on the way (``z.grad`` is the lecture's ``dz``). Without
@@ -591,8 +600,14 @@ class Node:
 
         A leaf changed since the graph was computed makes it stale: backward raises
         ``StaleGraphError`` naming the leaf; call ``forward()`` first.
+
+        ``fused=False`` runs the chain rule literally, each op through its own
+        ``backward_step``: a log loss on a sigmoid then sends ``da`` to ``a``, and ``a`` sends
+        ``dz = da · a(1 − a)``, instead of the lecture's simplification ``dz = a − y`` sent
+        straight to ``z``. Where ``a`` rounds to 0 or 1 that product loses its digits (or is
+        ``∞ · 0``): see the numerics page. The pass records which way it ran (``grad_pass``).
         """
-        _walk_chain_rule(self, grad, None)
+        _walk_chain_rule(self, grad, None, fused)
 
     def _seed(self, grad: Operand | None) -> Value:
         if grad is None:

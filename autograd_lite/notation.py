@@ -248,12 +248,13 @@ def _fill_expression(template: str, inputs: Sequence[tuple[str, int]]) -> str:
     return _PLACEHOLDER.sub(replace, template)
 
 
-def node_labels(output: Node) -> dict[int, str]:
+def node_labels(output: Node, letters: dict[int, str] | None = None) -> dict[int, str]:
     """What drawings and explanations call each node, keyed by ``id(node)``.
 
     A named node is called by its name. An unnamed op is called by its expression, built from
     its op's ``formula`` and its inputs' labels (``w1 · x1``, ``σ(z)``, ``L(a, y)``); when that
     gets long, by its op and a number (``divide₁``). An unnamed constant shows its value.
+    ``letters`` names unnamed nodes by id for a view (lecture 2's ``Z``, ``A``).
 
     Examples
     --------
@@ -263,18 +264,20 @@ def node_labels(output: Node) -> dict[int, str]:
     >>> node_labels(z)[id(z)], node_labels(z)[id(z.inputs[0])]
     ('w · x + 1', 'w · x')
     """
-    return _describe(output)[0]
+    return _describe(output, letters)[0]
 
 
-def node_expressions(output: Node) -> dict[int, str]:
+def node_expressions(output: Node, letters: dict[int, str] | None = None) -> dict[int, str]:
     """Each op's right-hand side in its inputs' labels (``z`` → ``w1 · x1 + w2 · x2 + b``).
 
     Keyed by ``id(node)``; leaves and ops whose expression would be long are left out.
     """
-    return _describe(output)[1]
+    return _describe(output, letters)[1]
 
 
-def _describe(output: Node) -> tuple[dict[int, str], dict[int, str]]:
+def _describe(
+    output: Node, letters: dict[int, str] | None = None
+) -> tuple[dict[int, str], dict[int, str]]:
     labels: dict[int, str] = {}
     expressions: dict[int, str] = {}
     precedences: dict[int, int] = {}
@@ -296,6 +299,8 @@ def _describe(output: Node) -> tuple[dict[int, str], dict[int, str]]:
             text = format_value(node.value, digits=4)
         if node.name is not None:
             labels[id(node)], precedences[id(node)] = display_name(node.name), 4
+        elif letters and id(node) in letters:  # the lecture's letter for an unnamed node: Z
+            labels[id(node)], precedences[id(node)] = letters[id(node)], 4
         elif text is not None:
             # A negative number is parenthesised wherever it is an operand: w1 · (-0.5).
             negative = not node.inputs and text.startswith("-")
@@ -310,7 +315,7 @@ def _describe(output: Node) -> tuple[dict[int, str], dict[int, str]]:
 
 def gradient_name(node: Node, label: str) -> str:
     """``dz`` for a node named ``z``; ``d(w1 · x1)`` for an unnamed one."""
-    return "d" + label if node.name is not None else f"d({label})"
+    return "d" + label if node.name is not None or label.isalpha() else f"d({label})"
 
 
 # --- filling the op classes' gradient formulas ------------------------------------------------
