@@ -94,6 +94,7 @@ def test_each_one_example_mistake_gets_its_own_hint(name: str, value: float, fra
     hint = hint_for(feedback, name)
     assert fragment in hint
     assert f"your {name} = {value:.6g}" in hint  # the student's own number, shown
+    assert f"{right_answers(ex)[name]:.4g}" not in hint  # and never the right one
     assert (
         feedback.summary
         == "1 of 5 not right yet; right: "
@@ -290,6 +291,9 @@ def test_each_loop_mistake_is_named_by_the_mistaken_loop_it_matches(
 ) -> None:
     feedback = exercises.loop_step.check(loop_with(**mistake))
     assert not feedback.passed
+    J, dw, db, w, b = solutions.loop_step(**exercises.loop_step.given)
+    for number in (J, *dw, db, *w, b):  # the right numbers are never given away
+        assert f"{number:.4g}" not in str(feedback)
     matching = [h for h in feedback.hints if fragment in h]
     assert len(matching) == 1, feedback
     assert matching[0].startswith(f"Your {wrong} match")
@@ -411,6 +415,20 @@ def with_a_loop(X, Y, w, b):
     return w.T @ X + b, A, dZ, dw / m, np.sum(dZ) / m, cost(Y, A)
 
 
+def dw_per_example_and_feature(X, Y, w, b):
+    m = X.shape[1]
+    A = sigma(w.T @ X + b)
+    dZ = A - Y
+    return w.T @ X + b, A, dZ, X.T * dZ.T / m, np.sum(dZ) / m, cost(Y, A)
+
+
+def rows_with_X_dZ(X, y, w, b):
+    m = X.shape[0]
+    A = sigma(X @ w + b)
+    dZ = A - y
+    return X @ w + b, A, dZ, X @ dZ / m, np.mean(dZ), cost(y, A)
+
+
 def rows_on_the_columns_exercise(X, Y, w, b):
     return solutions.vectorized_step_rows(X.T, Y.ravel(), w.ravel(), b)
 
@@ -445,6 +463,7 @@ def test_the_vectorized_exercises_accept_their_solutions_in_both_conventions() -
         (dw_transposed, ["dw has shape (1, 3) = (1, n); expected (3, 1) = (n, 1)", "transpose"]),
         (dw_without_transpose, ["raised ValueError: matmul", "needs a transpose (.T)"]),
         (dw_elementwise, ["dw has shape (3, 5) = (n, m)", "elementwise product (*)"]),
+        (dw_per_example_and_feature, ["dw has shape (5, 3) = (m, n)", "elementwise product"]),
         (no_one_over_m, ["dw = [[", "is m times too large", "db = "]),
         (dZ_is_A, ["equals A, the activations: dZ = A − Y", "is computed from A"]),
         (with_a_loop, ["has a loop (a for-loop, line"]),
@@ -464,6 +483,13 @@ def test_each_vectorized_mistake_gets_its_hint(step, fragments: list[str]) -> No
 def test_a_loop_with_right_numbers_still_fails_and_says_so() -> None:
     feedback = exercises.vectorized_step.check(with_a_loop)
     assert feedback.summary == "the numbers are right, but not vectorized."
+
+
+def test_the_rows_exercise_names_a_missing_transpose() -> None:
+    feedback = exercises.vectorized_step_rows.check(rows_with_X_dZ)
+    assert "rows_with_X_dZ raised ValueError: matmul" in feedback.hints[0]
+    assert "of rows_with_X_dZ: return X @ w + b, A, dZ, X @ dZ / m" in feedback.hints[0]
+    assert "Here Z = X·w + b and dw = Xᵀ·dZ / m." in feedback.hints[1]
 
 
 def test_the_rows_exercise_explains_an_m_by_m_table() -> None:

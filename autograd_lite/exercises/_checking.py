@@ -108,9 +108,13 @@ def _fmt(value: Any) -> str:
 
 
 def _close(student: Any, reference: Any, scale: Any) -> bool:
-    """Whether ``student`` is ``reference`` up to rounding: within ``RTOL · (scale + |ref|)``."""
+    """Whether ``student`` is ``reference`` up to rounding: within ``RTOL · (scale + |ref|)``.
+
+    ``scale`` is the size of the terms the number is made of (see ``RTOL``). The ``1e-300``
+    leaves room for subnormal numbers, which round on a fixed grid whatever their size.
+    """
     difference = np.abs(np.subtract(student, reference))
-    return bool(np.all(difference <= RTOL * (np.abs(reference) + scale)))  # NaN: False
+    return bool(np.all(difference <= RTOL * (np.abs(reference) + scale) + 1e-300))  # NaN: False
 
 
 def _number(value: Any, where: str) -> float | None:
