@@ -480,6 +480,18 @@ def test_each_vectorized_mistake_gets_its_hint(step, fragments: list[str]) -> No
         assert fragment in text, text
 
 
+def dZ_is_A_and_no_one_over_m(X, Y, w, b):
+    A = sigma(w.T @ X + b)
+    dZ = A
+    return w.T @ X + b, A, dZ, X @ dZ.T, np.sum(dZ) / X.shape[1], cost(Y, A)
+
+
+def test_two_mistakes_in_one_result_are_both_named() -> None:
+    feedback = exercises.vectorized_step.check(dZ_is_A_and_no_one_over_m)
+    (dw_hint,) = [h for h in feedback.hints if h.startswith("dw = ")]
+    assert "for your dZ: the 1/m is missing, and your dZ is not right either" in dw_hint
+
+
 def test_a_loop_with_right_numbers_still_fails_and_says_so() -> None:
     feedback = exercises.vectorized_step.check(with_a_loop)
     assert feedback.summary == "the numbers are right, but not vectorized."

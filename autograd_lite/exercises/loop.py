@@ -247,6 +247,23 @@ class LoopStep(_Exercise):
     def check(self, gradient_step: Callable[..., Any] | None) -> Feedback:
         """Run ``gradient_step`` on ``given`` and compare its five results with the engine's.
 
+        Parameters
+        ----------
+        gradient_step : callable or None
+            ``gradient_step(X, y, w, b, alpha) -> (J, dw, db, w, b)``; ``None`` if not
+            written yet.
+
+        Returns
+        -------
+        Feedback
+            Passed when all five results are right; otherwise a hint per mistaken loop the
+            results match, or per result that matches none.
+
+        Raises
+        ------
+        TypeError
+            ``gradient_step`` is not a function of five arguments.
+
         Examples
         --------
         >>> def gradient_step(X, y, w, b, alpha):   # every example's gradient, not their mean

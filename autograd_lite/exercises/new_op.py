@@ -113,6 +113,24 @@ class NewOp(_Exercise):
     def check(self, op: type[Node] | Callable[[Node], Node] | None) -> Feedback:
         """Check the op ``op`` (a ``Node`` subclass, or a function building one from ``z``).
 
+        Parameters
+        ----------
+        op : type or callable or None
+            The student's class (``Tanh``), or a function ``op(z)`` returning its node;
+            ``None`` if not written yet.
+
+        Returns
+        -------
+        Feedback
+            Passed when the forward values, ``dz`` for the given ``da`` and ``gradcheck`` all
+            agree; otherwise the entries that differ, and a hint.
+
+        Raises
+        ------
+        TypeError
+            ``op`` is a node rather than its class, a class that is not a ``Node``, or not
+            callable with one argument.
+
         Examples
         --------
         >>> from autograd_lite.exercises_solutions import Square

@@ -86,7 +86,20 @@ class OneExampleBackward(_Exercise):
     def check(self, *, da: Any, dz: Any, dw1: Any, dw2: Any, db: Any) -> Feedback:
         """Compare the five derivatives with the engine's; a hint for each one that differs.
 
-        Each answer is a number, or ``None`` for one not worked out yet.
+        Parameters
+        ----------
+        da, dz, dw1, dw2, db : float or None
+            The student's numbers; ``None`` for one not worked out yet.
+
+        Returns
+        -------
+        Feedback
+            Passed when all five are right; a hint for each that is not.
+
+        Raises
+        ------
+        TypeError, ValueError
+            An answer missing, or not a number.
 
         Examples
         --------

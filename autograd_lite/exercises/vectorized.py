@@ -174,6 +174,22 @@ class VectorizedStep(_Exercise):
     def check(self, step: Callable[..., Any] | None) -> Feedback:
         """Run ``step(X, Y, w, b)`` on ``given``; compare shapes, then numbers, with the engine's.
 
+        Parameters
+        ----------
+        step : callable or None
+            ``step(X, Y, w, b) -> (Z, A, dZ, dw, db, J)``; ``None`` if not written yet.
+
+        Returns
+        -------
+        Feedback
+            Passed when all six results have the convention's shapes and the right numbers,
+            and the function has no loop.
+
+        Raises
+        ------
+        TypeError
+            ``step`` is not a function of four arguments.
+
         Examples
         --------
         >>> from autograd_lite.exercises_solutions import vectorized_step_rows as solution
@@ -359,13 +375,18 @@ class VectorizedStep(_Exercise):
                     (average(ref["A"]), f"is computed from A where dZ = A − Y belongs: {formula}."),
                     (-ref[key], "has the wrong sign."),
                 ]
-                if "dZ" in own:
-                    mistakes.append(
+                if "dZ" in own:  # computed right, or without the 1/m, from a wrong dZ
+                    mistakes += [
                         (
                             average(own["dZ"]),
                             f"is {formula} for your dZ, which is not right: fix dZ.",
-                        )
-                    )
+                        ),
+                        (
+                            average(own["dZ"]) * m,
+                            f"is m times {formula} for your dZ: the 1/m is missing, and your "
+                            f"dZ is not right either: fix dZ, then divide by m.",
+                        ),
+                    ]
             else:  # J
                 mistakes += [
                     (
