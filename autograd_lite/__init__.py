@@ -58,6 +58,17 @@ from autograd_lite.ops import (
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    # ``ag.exercises`` is imported on first use: a notebook that needs the exercises gets them,
+    # ``import autograd_lite`` alone does not pay for building them.
+    if name == "exercises":
+        import importlib
+
+        return importlib.import_module("autograd_lite.exercises")
+    raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")
+
+
 __all__ = [
     "LECTURE_EXAMPLE",
     "Add",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ShapeError(ValueError):
     """Inputs whose shapes an op cannot combine (the op, its inputs and their shapes are named)."""
@@ -12,7 +14,15 @@ class NonFiniteError(FloatingPointError):
 
 
 class GradcheckError(AssertionError):
-    """Backward and central differences disagree; the message lists the entries that differ."""
+    """Backward and central differences disagree; the message lists the entries that differ.
+
+    ``mismatches`` holds the same entries as data, for a program that explains them in its own
+    words (``autograd_lite.exercises`` does): one ``gradcheck.Mismatch`` per entry.
+    """
+
+    def __init__(self, message: str, mismatches: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        self.mismatches = tuple(mismatches)
 
 
 class StaleGraphError(RuntimeError):

@@ -5,12 +5,26 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from autograd_lite.errors import GradcheckError
 from autograd_lite.node import Node, Operand, Variable
 from autograd_lite.values import Value, as_value
+
+
+class Mismatch(NamedTuple):
+    """One entry where backward and central differences disagree, as ``GradcheckError`` lists it.
+
+    ``variable`` is the variable's name (``"variable"`` for an unnamed one), ``index`` the
+    entry's index in it (``()`` for a scalar).
+    """
+
+    variable: str
+    index: tuple[int, ...]
+    backward: float
+    numerical: float
 
 
 @dataclass(frozen=True)
@@ -47,7 +61,8 @@ def gradcheck(
     derivative ``(f(x + h) − f(x − h)) / 2h`` must match backward's within
     ``atol + rtol · |numerical|``.
 
-    Returns a ``GradcheckReport``; raises ``GradcheckError`` listing each entry that differs.
+    Returns a ``GradcheckReport``; raises ``GradcheckError`` listing each entry that differs
+    (in its message, and as ``Mismatch`` records in its ``mismatches``).
 
     Examples
     --------
@@ -80,6 +95,7 @@ def gradcheck(
         return float(np.sum(weights * fn(*variables).value))
 
     rows: list[str] = []
+    mismatches: list[Mismatch] = []
     entries = 0
     max_abs = max_rel = 0.0
     for v, analytic in zip(variables, backward_grads, strict=True):
@@ -92,8 +108,12 @@ def gradcheck(
             max_abs = max(max_abs, float(np.nanmax(difference)))
             max_rel = max(max_rel, float(np.nanmax(difference / np.maximum(scale, 1e-300))))
         for index in zip(*np.nonzero(bad), strict=True) if analytic.ndim else ([()] if bad else []):
+            index = tuple(int(i) for i in index)
             label = v.name or "variable"
             where = f"{label}[{', '.join(map(str, index))}]" if index else label
+            mismatches.append(
+                Mismatch(label, index, float(analytic[index]), float(numerical[index]))
+            )
             rows.append(
                 f"  {where}: backward {float(analytic[index])!r}, "
                 f"numerical {float(numerical[index])!r}, "
@@ -103,7 +123,8 @@ def gradcheck(
         shown = rows[:20] + ([f"  ... and {len(rows) - 20} more"] if len(rows) > 20 else [])
         raise GradcheckError(
             f"gradcheck failed: {len(rows)} of {entries} entries differ by more than "
-            f"atol={atol} + rtol={rtol}·|numerical|:\n" + "\n".join(shown)
+            f"atol={atol} + rtol={rtol}·|numerical|:\n" + "\n".join(shown),
+            tuple(mismatches),
         )
     return GradcheckReport(entries, max_abs, max_rel)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 
 import numpy as np
@@ -56,6 +57,15 @@ def test_gradcheck_fails_a_wrong_derivative_and_lists_both_numbers() -> None:
     assert [float(numerical) for _, _, numerical, _ in rows] == pytest.approx([2.0, -6.0])
     assert [float(difference) for *_, difference in rows] == pytest.approx([1.0, 3.0])
     assert "w[2]" not in message  # x = 0: both are 0
+    # The same entries as data, for a program that words them itself (the exercises do).
+    mismatches = caught.value.mismatches
+    assert [(m.variable, m.index, m.backward) for m in mismatches] == [
+        ("w", (0,), 1.0),
+        ("w", (1,), -3.0),
+    ]
+    assert [m.numerical for m in mismatches] == pytest.approx([2.0, -6.0])
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert str(again) == message and again.mismatches == mismatches
 
 
 def test_gradcheck_fails_a_wrong_scalar_derivative() -> None:
