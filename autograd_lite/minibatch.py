@@ -168,7 +168,7 @@ class Examples:
             chunk = self.labels[start : start + _LABEL_CHUNK]
             unknown = ~np.isin(chunk, classes)
             if unknown.any():
-                return chunk[unknown][0]
+                return chunk[unknown][:1].tolist()[0]  # a Python value, for the message
         return None
 
     def read(self, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
