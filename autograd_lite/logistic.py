@@ -543,8 +543,8 @@ class LogisticRegression:
             )
         examples.release()
         curve = [*getattr(self, "loss_curve_", []), J] if fitted else [J]
-        if params.verbose:
-            _Progress("", 1, params.verbose).cost(len(curve) - 1, J)
+        if params.verbose:  # fit's line, for this call's entry of loss_curve_
+            _Progress("partial_fit", 1, params.verbose).cost(len(curve) - 1, J)
         return self._fitted(w, b, known, curve, rng)
 
     def _fitted(

@@ -529,3 +529,14 @@ def test_the_demo_trains_the_vectorized_model_on_mini_batches(tmp_path, capsys):
     assert model.batch_size == 64 and model.n_iter_ == 5
     with pytest.raises(SystemExit):
         parser.parse_args([*argv[:-1], "0"])
+
+
+def test_partial_fit_prints_the_cost_of_each_call_with_verbose(capsys):
+    X, y = small_data()
+    model = LogisticRegression(verbose=1)
+    for rows in chunks(40, 20):
+        model.partial_fit(X[rows], y[rows], classes=[0, 1])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["Cost after iteration 0",
+                                                       "Cost after iteration 1"]
+    assert lines[0] == "Cost after iteration 0: 0.693147"
