@@ -100,7 +100,7 @@ def save_model(model: FittedModel, path: str | os.PathLike[str]) -> pathlib.Path
         np.savez(
             file,
             format=np.array(_FORMAT),
-            params=np.array(json.dumps(model.get_params())),
+            params=np.array(json.dumps(model.get_params(), default=_plain)),
             coef=w.reshape(1, -1),
             intercept=np.array([b]),
             classes=classes,
@@ -226,6 +226,13 @@ def _from_arrays(cls: type[Model], data: dict[str, np.ndarray], where: str) -> M
     model.loss_curve_ = curve.tolist()
     model.n_iter_ = curve.size
     return model
+
+
+def _plain(value: Any) -> Any:
+    """A numpy number among the parameters (``batch_size=np.int64(32)``) as a Python one."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot save the parameter value {value!r} as JSON")
 
 
 def _what(value: np.ndarray) -> str:

@@ -468,6 +468,15 @@ def test_numpy_integers_are_accepted_as_batch_size_and_seed():
     np.testing.assert_array_equal(a.fit(X, y).coef_, b.fit(X, y).coef_)
 
 
+def test_numpy_numbers_as_parameters_are_saved_as_python_numbers(tmp_path):
+    X, y = small_data()
+    model = LogisticRegression(max_iter=np.int64(2), batch_size=np.int64(8),
+                               shuffle=np.True_, random_state=np.int32(1)).fit(X, y)
+    loaded = LogisticRegression.load(model.save(tmp_path / "model"))
+    assert loaded.get_params() == model.get_params()
+    assert type(loaded.batch_size) is int and loaded.shuffle is True
+
+
 def test_the_new_parameters_are_saved_and_loaded(tmp_path):
     X, y = small_data()
     model = LogisticRegression(max_iter=3, batch_size=8, shuffle=False, random_state=11)
