@@ -166,7 +166,24 @@ def add_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"split seed (default {DEFAULT_SEED})"
     )
+    parser.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        help="train the vectorized model by mini-batch gradient descent on batches of this many "
+        "examples, shuffled with --seed, an iteration being one epoch (default: full batch)",
+    )
     parser.set_defaults(run=run)
+
+
+def _batch_size(text: str) -> int:
+    """``--batch-size``: an integer >= 1, or argparse's error naming the option."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {value}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -206,8 +223,16 @@ def run(args: argparse.Namespace) -> int:
     )
 
     alpha = args.learning_rate
-    print(f"\nvectorized: {args.iterations} steps, α = {alpha}, one graph over all {m} examples")
-    vectorized, vectorized_time = _fit(data, "vectorized", args.iterations, alpha)
+    plan = (
+        f"{args.iterations} epochs, α = {alpha}, one graph run on each shuffled mini-batch of "
+        f"{args.batch_size} examples"
+        if args.batch_size
+        else f"{args.iterations} steps, α = {alpha}, one graph over all {m} examples"
+    )
+    print(f"\nvectorized: {plan}")
+    vectorized, vectorized_time = _fit(
+        data, "vectorized", args.iterations, alpha, args.batch_size, args.seed
+    )
     print(
         f"\nloop: {args.loop_iterations} steps, α = {alpha}, one example's graph run again for "
         f"each of the {m} examples per step, as the lecture's for-loop"
@@ -248,9 +273,21 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ValueError(f"--seed must be an integer >= 0, got {args.seed}")
 
 
-def _fit(data: Prepared, method: str, steps: int, alpha: float) -> tuple[LogisticRegression, float]:
+def _fit(
+    data: Prepared,
+    method: str,
+    steps: int,
+    alpha: float,
+    batch_size: int | None = None,
+    seed: int | None = None,
+) -> tuple[LogisticRegression, float]:
     model = LogisticRegression(
-        learning_rate=alpha, max_iter=steps, method=method, verbose=max(1, steps // 5)
+        learning_rate=alpha,
+        max_iter=steps,
+        method=method,
+        verbose=max(1, steps // 5),
+        batch_size=batch_size,
+        random_state=seed,
     )
     start = time.perf_counter()
     model.fit(data.X_train, data.y_train)

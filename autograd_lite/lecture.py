@@ -97,6 +97,9 @@ def cost(X: Node, y: Node, w: Node, b: Node) -> Mean:
 class VectorizedGraph:
     """The vectorized cost's graph over all m examples: built once, run again for each step.
 
+    Its data are the constants ``X`` and ``y``: give them the next mini-batch's rows
+    (``graph.X.value = X_batch``) and the same graph runs on those (``autograd_lite.minibatch``).
+
     Examples
     --------
     >>> import numpy as np
@@ -110,7 +113,9 @@ class VectorizedGraph:
         self.w = Variable(np.zeros(X.shape[1]), name="w")
         self.b = Variable(0.0, name="b")
         # Fortran order from the start: the one copy MatMul wants (see MatMul), not two.
-        self.J = cost(Constant(X, name="X", order="F"), Constant(y, name="y"), self.w, self.b)
+        self.X = Constant(X, name="X", order="F")
+        self.y = Constant(y, name="y")
+        self.J = cost(self.X, self.y, self.w, self.b)
 
     def gradients(self, w: np.ndarray, b: float) -> tuple[float, np.ndarray, float]:
         """``J``, ``dw`` and ``db`` at ``w``, ``b``: one forward and one backward pass."""

@@ -11,6 +11,11 @@ backward, then takes the step ``w := w − α·dw``, ``b := b − α·db``:
   over the features removed, the loop over the examples kept.
 - ``method="vectorized"`` runs one graph over all ``m`` examples: ``Z = X·w + b``,
   ``A = σ(Z)``, ``J = mean(L(A, y))``. The same numbers, without Python loops.
+- ``batch_size=B`` runs that graph on mini-batches of ``B`` examples, one step per batch, the
+  mean taken over the batch (``autograd_lite.minibatch``); an epoch is one pass over them all.
+  ``partial_fit`` takes such steps over one chunk of the data at a time, so that data larger
+  than memory (a ``numpy.memmap``, or a Dask array through ``dask_ml.wrappers.Incremental``)
+  can be trained on.
 
 Examples are in the rows of ``X`` (shape m × n), as in numpy and scikit-learn; the course puts
 them in columns (``Z = wᵀX + b`` with X of shape n × m). The API follows scikit-learn's
@@ -44,12 +49,15 @@ from typing import Any
 import numpy as np
 
 from autograd_lite.lecture import ExampleLoop, VectorizedGraph, cost, example_loss
+from autograd_lite.minibatch import BatchGraphs, Examples, batch_rows, run_epoch
 from autograd_lite.node import Constant, Variable
 from autograd_lite.ops import LogLoss, sigmoid
 from autograd_lite.persistence import load_model, save_model
 from autograd_lite.validation import (
     PARAM_NAMES,
+    Params,
     check_finite,
+    checked_classes,
     checked_params,
     checked_start,
     checked_X,
@@ -74,13 +82,16 @@ class GradientStep:
     """One step of gradient descent, as ``fit(..., callback=...)`` reports it.
 
     The gradients are those the engine's backward pass gave at ``w``, ``b`` (the parameters
-    *before* this step's update ``w := w − α·dw``, ``b := b − α·db``).
+    *before* this step's update ``w := w − α·dw``, ``b := b − α·db``). With full batches
+    there is one step per iteration; with mini-batches (``batch_size``), one per batch, and an
+    iteration is an epoch, a pass over all the batches.
     """
 
     iteration: int
-    """0 for the first step."""
+    """The iteration (epoch) the step belongs to: 0 for the first."""
     J: float
-    """The cost at ``w``, ``b``: the mean log-loss over the m examples."""
+    """The cost at ``w``, ``b``: the mean log-loss over the step's examples (all m, or the
+    batch)."""
     dw: np.ndarray
     """dJ/dw, shape (n,)."""
     db: float
@@ -89,6 +100,8 @@ class GradientStep:
     """The weights before the update, shape (n,)."""
     b: float
     """The bias before the update."""
+    step: int
+    """The step's number in this ``fit``, from 0: ``iteration`` again with full batches."""
 
 
 class _Progress:
@@ -102,8 +115,8 @@ class _Progress:
     AFTER = 3.0  # seconds of training before the first progress line
     EVERY = 5.0  # seconds between progress lines
 
-    def __init__(self, method: str, max_iter: int, verbose: int) -> None:
-        self.method = method
+    def __init__(self, setting: str, max_iter: int, verbose: int) -> None:
+        self.setting = setting  # e.g. "method='loop'", which the progress line names
         self.max_iter = max_iter
         self.verbose = verbose
         self.start = time.perf_counter()
@@ -119,25 +132,61 @@ class _Progress:
             self.next = now + self.EVERY
             left = (now - self.start) / (i + 1) * (self.max_iter - i - 1)
             print(
-                f"LogisticRegression(method={self.method!r}): iteration {i + 1}/{self.max_iter}, "
+                f"LogisticRegression({self.setting}): iteration {i + 1}/{self.max_iter}, "
                 f"J = {J:.6f}, {now - self.start:.0f} s so far, about {left:.0f} s left",
                 file=sys.stderr,
                 flush=True,
             )
+
+    def batch(self, i: int, k: int, batches: int, J: float) -> None:
+        """After mini-batch ``k`` (from 1) of ``batches`` in iteration ``i``: an epoch can be
+        long, so progress is reported within it too."""
+        now = time.perf_counter()
+        if now >= self.next and (i + 1 < self.max_iter or k < batches):
+            self.next = now + self.EVERY
+            done = i + k / batches
+            left = (now - self.start) / done * (self.max_iter - done)
+            print(
+                f"LogisticRegression({self.setting}): iteration {i + 1}/"
+                f"{self.max_iter}, mini-batch {k}/{batches}, J = {J:.6f} on this batch, "
+                f"{now - self.start:.0f} s so far, about {left:.0f} s left",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def _start(n: int, coef_init: Any, intercept_init: Any) -> tuple[np.ndarray, float]:
+    """``w`` and ``b`` to start from: zeros, or ``fit``'s ``coef_init`` and ``intercept_init``."""
+    w = (
+        np.zeros(n)
+        if coef_init is None
+        else checked_start(coef_init, "coef_init", ((n,), (1, n))).reshape(n)
+    )
+    b = (
+        0.0
+        if intercept_init is None
+        else float(checked_start(intercept_init, "intercept_init", ((), (1,))).reshape(()))
+    )
+    return w, b
 
 
 # --- the estimator ----------------------------------------------------------------------------
 
 
 class LogisticRegression:
-    """Binary logistic regression by full-batch gradient descent on the engine's graphs.
+    """Binary logistic regression by gradient descent on the engine's graphs.
+
+    Full-batch gradient descent by default, as the lectures do it; mini-batch gradient descent
+    with ``batch_size``, and one chunk of the data at a time with ``partial_fit``.
 
     Parameters
     ----------
     learning_rate : float, default 0.1
         The step size α of ``w := w − α·dw``; finite and not negative.
     max_iter : int, default 1000
-        The number of gradient-descent steps (at most, with ``tol``); at least 1.
+        The number of iterations (at most, with ``tol``); at least 1. An iteration is one
+        gradient-descent step with full batches, one epoch (a step per mini-batch) with
+        ``batch_size``.
     method : {"vectorized", "loop"}, default "vectorized"
         ``"loop"``: one small graph run for each example, and accumulators, as the second
         lecture writes it first (slow on purpose). ``"vectorized"``: one graph over all
@@ -153,6 +202,21 @@ class LogisticRegression:
         Print ``Cost after iteration i: J`` every ``verbose`` iterations (0: silent).
         Independently, training that runs longer than a few seconds reports its progress on
         stderr.
+    batch_size : int or None, default None
+        ``None``: full-batch gradient descent, one step per iteration on all m examples.
+        An integer ``B >= 1``: mini-batch gradient descent, each iteration one epoch of
+        ``ceil(m / B)`` steps, each on ``B`` examples with the mean taken over those (the last
+        batch holds what is left over). A ``B`` larger than ``m`` is taken as ``m``: one batch,
+        the full-batch step. ``X`` is then read one batch at a time, so a ``numpy.memmap`` (or
+        any array sliced by rows) larger than memory can be trained on. Needs
+        ``method="vectorized"``.
+    shuffle : bool, default True
+        With ``batch_size``: take the examples in a new random order each epoch
+        (``rng.permutation(m)``, ``rng = numpy.random.default_rng(random_state)``) rather
+        than in the order given. Ignored with full batches.
+    random_state : int or None, default None
+        The seed of the shuffle: the same seed, the same batches, the same model. ``None``:
+        a fresh order at each ``fit``.
 
     Attributes
     ----------
@@ -165,9 +229,11 @@ class LogisticRegression:
     n_features_in_ : int
         The number of features ``n`` seen by ``fit``.
     loss_curve_ : list of float
-        The cost ``J`` before each update, one entry per iteration.
+        The cost ``J`` before each update, one entry per iteration. With mini-batches, the
+        epoch's mean cost: each batch's ``J`` before its step, averaged over all m examples.
+        ``partial_fit`` adds one entry per call.
     n_iter_ : int
-        The number of steps taken (``len(loss_curve_)``).
+        The number of iterations run (``len(loss_curve_)``).
 
     Examples
     --------
@@ -194,6 +260,9 @@ class LogisticRegression:
         loop_form: str = "features",
         tol: float | None = None,
         verbose: int = 0,
+        batch_size: int | None = None,
+        shuffle: bool = True,
+        random_state: int | None = None,
     ) -> None:
         # scikit-learn's convention: store the parameters as given; fit checks them.
         self.learning_rate = learning_rate
@@ -202,6 +271,9 @@ class LogisticRegression:
         self.loop_form = loop_form
         self.tol = tol
         self.verbose = verbose
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.random_state = random_state
 
     # --- parameters, as scikit-learn expects them ---------------------------------------------
 
@@ -271,6 +343,12 @@ class LogisticRegression:
     ) -> LogisticRegression:
         """Run gradient descent from ``w = 0, b = 0`` (or the given start) on ``(X, y)``.
 
+        With ``batch_size``, ``X`` in memory is checked once and read a batch at a time;
+        a ``numpy.memmap`` or any other array that knows its ``shape`` and ``dtype`` and can be
+        sliced by rows (``X[i:j]``, ``X[[i, j, k]]``) is read, converted to float64 and checked
+        one batch at a time, and never whole: the memory training needs is that of a batch,
+        plus 8 bytes per example for a shuffled order (see ``autograd_lite.minibatch``).
+
         Parameters
         ----------
         X : array-like of shape (m, n)
@@ -292,23 +370,15 @@ class LogisticRegression:
         LogisticRegression
             ``self``, fitted.
         """
-        learning_rate, max_iter, method, loop_form, tol, verbose = checked_params(
-            self.get_params()
-        )
+        params = checked_params(self.get_params())
+        if params.batch_size is not None:
+            return self._fit_batches(params, X, y, coef_init, intercept_init, callback)
+        learning_rate, max_iter, method, loop_form, tol, verbose = params[:6]
         X = checked_X(X)
         m, n = X.shape
         labels = checked_y(y, m)
         classes = two_classes(labels)
-        w = (
-            np.zeros(n)
-            if coef_init is None
-            else checked_start(coef_init, "coef_init", ((n,), (1, n))).reshape(n)
-        )
-        b = (
-            0.0
-            if intercept_init is None
-            else float(checked_start(intercept_init, "intercept_init", ((), (1,))).reshape(()))
-        )
+        w, b = _start(n, coef_init, intercept_init)
 
         # The graph is built once; each step runs it again (forward, then backward).
         # The lecture's y = 1 where the label is classes_[1]; the graph holds its own float64 copy.
@@ -316,7 +386,7 @@ class LogisticRegression:
             graph = VectorizedGraph(X, labels == classes[1])
         else:
             graph = ExampleLoop(X, labels == classes[1], loop_form)
-        progress = _Progress(method, max_iter, verbose)
+        progress = _Progress(f"method={method!r}", max_iter, verbose)
         curve: list[float] = []
         # Overflow only happens when the descent diverges, which check_finite reports (so the
         # callback, too, runs without numpy's overflow warnings).
@@ -326,20 +396,174 @@ class LogisticRegression:
                 check_finite(i, "the cost and gradients", J, dw, db, learning_rate)
                 curve.append(J)
                 if callback is not None:
-                    callback(GradientStep(i, J, np.array(dw), db, w.copy(), b))
+                    callback(GradientStep(i, J, np.array(dw), db, w.copy(), b, i))
                 progress.cost(i, J)
                 w, b = w - learning_rate * dw, b - learning_rate * db  # w := w − α·dw, …
                 check_finite(i, "the updated w and b", J, w, b, learning_rate)
                 if tol is not None and i > 0 and curve[-2] - J < tol:
                     break
                 progress.tick(i, J)
+        return self._fitted(w, b, classes, curve, None)
 
+    def _fit_batches(
+        self,
+        params: Params,
+        X: Any,
+        y: Any,
+        coef_init: Any,
+        intercept_init: Any,
+        callback: Callable[[GradientStep], None] | None,
+    ) -> LogisticRegression:
+        """``fit`` with mini-batches: one epoch over the batches per iteration."""
+        examples = Examples(X, y)
+        classes = examples.classes()
+        w, b = _start(examples.n, coef_init, intercept_init)
+        size = min(params.batch_size or examples.m, examples.m)  # larger than m: all m
+        batches = -(-examples.m // size)
+        rng = np.random.default_rng(params.random_state) if params.shuffle else None
+        graphs = BatchGraphs()  # built once per batch shape, then run again on each batch
+        progress = _Progress(f"batch_size={params.batch_size}", params.max_iter, params.verbose)
+        curve: list[float] = []
+        steps = 0
+
+        def on_step(J: float, dw: np.ndarray, db: float, w: np.ndarray, b: float) -> None:
+            nonlocal steps
+            if callback is not None:
+                callback(GradientStep(i, J, np.array(dw), db, w.copy(), b, steps))
+            steps += 1
+            progress.batch(i, steps - i * batches, batches, J)
+
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(params.max_iter):
+                J, w, b = run_epoch(
+                    examples, graphs, batch_rows(examples.m, size, rng), classes[1], w, b,
+                    params.learning_rate, i, on_step,
+                )
+                curve.append(J)
+                progress.cost(i, J)
+                if params.tol is not None and i > 0 and curve[-2] - J < params.tol:
+                    break
+        examples.release()
+        return self._fitted(w, b, classes, curve, rng)
+
+    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> LogisticRegression:
+        """One pass of gradient descent over one chunk of the data, from where the model is.
+
+        scikit-learn's convention for training on data that comes a chunk at a time (a loop
+        over the chunks of a file, or ``dask_ml.wrappers.Incremental`` over the blocks of a
+        Dask array). The first call starts from ``w = 0, b = 0`` and must name both labels in
+        ``classes``, since a chunk may hold only one; each later call, and a call after
+        ``fit``, goes on from the model's ``coef_`` and ``intercept_``.
+
+        Each call takes the steps of one epoch over the chunk: with ``batch_size=None``, one
+        full-batch step on the whole chunk (read into memory); with ``batch_size=B``, one step
+        per batch of ``B`` examples of the chunk, shuffled if ``shuffle`` (the order continues
+        from call to call, seeded by ``random_state``). It adds one entry to ``loss_curve_``,
+        the chunk's mean cost before its steps. So ``partial_fit`` over the chunks of ``X`` in
+        order takes the steps of one epoch of ``fit`` with ``batch_size`` the chunks' size and
+        ``shuffle=False``. ``max_iter`` and ``tol`` are ``fit``'s alone.
+
+        Parameters
+        ----------
+        X : array-like of shape (k, n)
+            The chunk's examples, with the same n features at every call.
+        y : array-like of shape (k,)
+            Their labels, each one of ``classes``.
+        classes : array-like of shape (2,), optional
+            The two labels of the whole data set. Required on the first call; on a later
+            call, if given, it must be the same two (``classes_``).
+
+        Returns
+        -------
+        LogisticRegression
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            For a first call without ``classes``, ``classes`` that are not two labels or not
+            those of the first call, a label of ``y`` not in ``classes``, or a number of
+            features that differs from ``n_features_in_``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 3.0], [3.0, 2.0]])
+        >>> y = np.array([0, 0, 1, 1])
+        >>> model = LogisticRegression(learning_rate=0.5)
+        >>> for start in (0, 2):                   # two chunks of two examples, in order
+        ...     _ = model.partial_fit(X[start:start + 2], y[start:start + 2], classes=[0, 1])
+        >>> once = LogisticRegression(learning_rate=0.5, batch_size=2, shuffle=False,
+        ...                           max_iter=1).fit(X, y)
+        >>> bool(np.array_equal(model.coef_, once.coef_)), len(model.loss_curve_)
+        (True, 2)
+        """
+        params = checked_params(self.get_params())
+        examples = Examples(X, y)
+        fitted = hasattr(self, "coef_")
+        if fitted:
+            w, b = self._parameters()
+            if examples.n != w.shape[0]:
+                raise ValueError(
+                    f"X has {examples.n} features (shape {(examples.m, examples.n)}), but this "
+                    f"LogisticRegression was fitted with {w.shape[0]} features "
+                    "(n_features_in_); every call to partial_fit must give the same features"
+                )
+            known = np.asarray(self.classes_)
+            if classes is not None and not np.array_equal(checked_classes(classes), known):
+                raise ValueError(
+                    f"classes={np.asarray(classes).tolist()!r} differs from the model's "
+                    f"classes_ = {known.tolist()!r}, set by the first call to fit or partial_fit"
+                )
+        else:
+            if classes is None:
+                raise ValueError(
+                    "classes must be given on the first call to partial_fit: the two labels of "
+                    "the whole data set, e.g. classes=[0, 1], since one chunk may hold only one"
+                )
+            known = checked_classes(classes)
+            w, b = np.zeros(examples.n), 0.0
+        unknown = examples.unknown_label(known)
+        if unknown is not None:
+            raise ValueError(
+                f"y holds the label {unknown!r}, which is not one of classes = "
+                f"{known.tolist()!r}"
+            )
+        rng = getattr(self, "_rng", None)  # the shuffle goes on from the last call's order
+        shuffled = params.shuffle and params.batch_size is not None
+        if shuffled and rng is None:
+            rng = np.random.default_rng(params.random_state)
+        size = min(params.batch_size or examples.m, examples.m)
+        graphs = BatchGraphs(params.loop_form if params.method == "loop" else None)
+        with np.errstate(over="ignore", invalid="ignore"):
+            J, w, b = run_epoch(
+                examples, graphs, batch_rows(examples.m, size, rng if shuffled else None),
+                known[1], np.array(w, dtype=np.float64), b, params.learning_rate,
+                getattr(self, "n_iter_", 0),
+            )
+        examples.release()
+        curve = [*getattr(self, "loss_curve_", []), J] if fitted else [J]
+        if params.verbose:  # fit's line, for this call's entry of loss_curve_
+            _Progress("partial_fit", 1, params.verbose).cost(len(curve) - 1, J)
+        return self._fitted(w, b, known, curve, rng)
+
+    def _fitted(
+        self,
+        w: np.ndarray,
+        b: float,
+        classes: np.ndarray,
+        curve: list[float],
+        rng: np.random.Generator | None,
+    ) -> LogisticRegression:
+        """Set what training learnt (and the shuffle's generator, for partial_fit to go on)."""
+        n = w.shape[0]
         self.coef_ = w.reshape(1, n)
         self.intercept_ = np.array([b])
         self.classes_ = classes
         self.n_features_in_ = n
         self.loss_curve_ = curve
         self.n_iter_ = len(curve)
+        self._rng = rng
         return self
 
     # --- prediction ------------------------------------------------------------------------------

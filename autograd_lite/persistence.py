@@ -21,7 +21,7 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from autograd_lite.validation import PARAM_NAMES, checked_params
+from autograd_lite.validation import PARAM_DEFAULTS, PARAM_NAMES, checked_params
 
 __all__ = ["FittedModel", "load_model", "save_model"]
 
@@ -100,7 +100,7 @@ def save_model(model: FittedModel, path: str | os.PathLike[str]) -> pathlib.Path
         np.savez(
             file,
             format=np.array(_FORMAT),
-            params=np.array(json.dumps(model.get_params())),
+            params=np.array(json.dumps(model.get_params(), default=_plain)),
             coef=w.reshape(1, -1),
             intercept=np.array([b]),
             classes=classes,
@@ -182,8 +182,10 @@ def _from_arrays(cls: type[Model], data: dict[str, np.ndarray], where: str) -> M
         params = json.loads(text("params"))
     except json.JSONDecodeError as error:
         raise ValueError(f"{where}: 'params' is not valid JSON: {error}") from None
-    if isinstance(params, dict) and "loop_form" not in params:
-        params["loop_form"] = "features"  # saved before loop_form existed: the form it ran
+    if isinstance(params, dict):
+        # Saved before loop_form, batch_size, shuffle or random_state existed: each default is
+        # what that model ran (the features loop; full batch, so no shuffle to seed).
+        params = {**PARAM_DEFAULTS, **params}
     if not isinstance(params, dict) or set(params) != set(PARAM_NAMES):
         raise ValueError(
             f"{where}: 'params' must name exactly {', '.join(PARAM_NAMES)}; got {params}"
@@ -224,6 +226,13 @@ def _from_arrays(cls: type[Model], data: dict[str, np.ndarray], where: str) -> M
     model.loss_curve_ = curve.tolist()
     model.n_iter_ = curve.size
     return model
+
+
+def _plain(value: Any) -> Any:
+    """A numpy number among the parameters (``batch_size=np.int64(32)``) as a Python one."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot save the parameter value {value!r} as JSON")
 
 
 def _what(value: np.ndarray) -> str:

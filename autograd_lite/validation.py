@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -27,9 +27,13 @@ from autograd_lite.lecture import LOOP_FORMS
 
 __all__ = [
     "METHODS",
+    "PARAM_DEFAULTS",
     "PARAM_NAMES",
+    "Params",
     "check_finite",
     "checked_X",
+    "checked_classes",
+    "checked_layout",
     "checked_params",
     "checked_start",
     "checked_y",
@@ -40,8 +44,40 @@ __all__ = [
 METHODS = ("vectorized", "loop")
 """The values ``LogisticRegression(method=...)`` accepts."""
 
-PARAM_NAMES = ("learning_rate", "max_iter", "method", "loop_form", "tol", "verbose")
+PARAM_NAMES = (
+    "learning_rate",
+    "max_iter",
+    "method",
+    "loop_form",
+    "tol",
+    "verbose",
+    "batch_size",
+    "shuffle",
+    "random_state",
+)
 """The constructor's parameters, in order: what ``checked_params`` checks and ``save`` stores."""
+
+PARAM_DEFAULTS = {
+    "loop_form": "features",
+    "batch_size": None,
+    "shuffle": True,
+    "random_state": None,
+}
+"""The defaults of the parameters added after the first saved models: ``load`` fills them in."""
+
+
+class Params(NamedTuple):
+    """The constructor's parameters, checked: what ``checked_params`` returns."""
+
+    learning_rate: float
+    max_iter: int
+    method: str
+    loop_form: str
+    tol: float | None
+    verbose: int
+    batch_size: int | None
+    shuffle: bool
+    random_state: int | None
 
 
 def same(a: Any, b: Any) -> bool:
@@ -65,9 +101,7 @@ def same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def checked_params(
-    params: dict[str, Any],
-) -> tuple[float, int, str, str, float | None, int]:
+def checked_params(params: dict[str, Any]) -> Params:
     """The constructor's parameters, checked and converted to plain Python numbers.
 
     Parameters
@@ -77,8 +111,9 @@ def checked_params(
 
     Returns
     -------
-    tuple
-        ``(learning_rate, max_iter, method, loop_form, tol, verbose)``.
+    Params
+        ``(learning_rate, max_iter, method, loop_form, tol, verbose, batch_size, shuffle,
+        random_state)``, by name too.
 
     Raises
     ------
@@ -87,13 +122,17 @@ def checked_params(
 
     Examples
     --------
-    >>> checked_params({"learning_rate": 1, "max_iter": 10, "method": "loop",
-    ...                 "loop_form": "vector", "tol": None, "verbose": 0})
+    >>> p = checked_params({"learning_rate": 1, "max_iter": 10, "method": "loop",
+    ...                     "loop_form": "vector", "tol": None, "verbose": 0,
+    ...                     "batch_size": None, "shuffle": True, "random_state": 0})
+    >>> p.learning_rate, p.max_iter, p.method, p.loop_form, p.batch_size, p.random_state
     (1.0, 10, 'loop', 'vector', None, 0)
     """
     learning_rate, max_iter = params["learning_rate"], params["max_iter"]
     method, tol, verbose = params["method"], params["tol"], params["verbose"]
     loop_form = params["loop_form"]
+    batch_size, shuffle = params["batch_size"], params["shuffle"]
+    random_state = params["random_state"]
     if (
         not isinstance(learning_rate, numbers.Real)
         or isinstance(learning_rate, bool)
@@ -119,7 +158,42 @@ def checked_params(
     if not isinstance(verbose, numbers.Integral) or verbose < 0:
         raise ValueError(f"verbose must be an integer >= 0 (print every k iterations), got "
                          f"{verbose!r}")
-    return float(learning_rate), int(max_iter), method, loop_form, tol, int(verbose)
+    if batch_size is not None and (
+        not isinstance(batch_size, numbers.Integral)
+        or isinstance(batch_size, (bool, np.bool_))
+        or batch_size < 1
+    ):
+        raise ValueError(
+            f"batch_size must be None (full batch) or an integer >= 1 (examples per "
+            f"mini-batch), got {batch_size!r}"
+        )
+    if batch_size is not None and method == "loop":
+        raise ValueError(
+            f"batch_size={batch_size!r} needs method='vectorized': method='loop' is the "
+            "lecture's full-batch loop over all m examples; use batch_size=None with it"
+        )
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise ValueError(f"shuffle must be True or False, got {shuffle!r}")
+    if random_state is not None and (
+        not isinstance(random_state, numbers.Integral)
+        or isinstance(random_state, (bool, np.bool_))
+        or random_state < 0
+    ):
+        raise ValueError(
+            f"random_state must be None or an integer >= 0 (the seed of the shuffle), got "
+            f"{random_state!r}"
+        )
+    return Params(
+        float(learning_rate),
+        int(max_iter),
+        method,
+        loop_form,
+        tol,
+        int(verbose),
+        None if batch_size is None else int(batch_size),
+        bool(shuffle),
+        None if random_state is None else int(random_state),
+    )
 
 
 def check_finite(
@@ -185,17 +259,7 @@ def checked_X(X: Any) -> np.ndarray:
             array = array.astype(np.float64)
         except (TypeError, ValueError):
             raise ValueError("X must hold numbers, but some entries are not numbers") from None
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"X must hold real numbers, got dtype {array.dtype}")
-    if array.ndim != 2:
-        raise ValueError(
-            f"X must be 2-D, one example per row (shape (m, n)), got shape {array.shape}; "
-            "for a single feature use X.reshape(-1, 1), for a single example X.reshape(1, -1)"
-        )
-    if array.shape[0] == 0:
-        raise ValueError(f"X has no examples (shape {array.shape})")
-    if array.shape[1] == 0:
-        raise ValueError(f"X has no features (shape {array.shape})")
+    checked_layout(array.shape, array.dtype)
     array = np.asarray(array, dtype=np.float64)
     finite = np.isfinite(array)
     if not finite.all():
@@ -205,6 +269,48 @@ def checked_X(X: Any) -> np.ndarray:
             f"({np.count_nonzero(~finite)} non-finite entries in all)"
         )
     return array
+
+
+def checked_layout(shape: tuple[int, ...], dtype: np.dtype[Any]) -> tuple[int, int]:
+    """``(m, n)`` of an ``X`` of this shape and dtype, checked without reading its numbers.
+
+    ``checked_X`` starts with it; mini-batch training (``autograd_lite.minibatch``) calls it
+    alone for data it reads one batch at a time, and checks each batch's numbers as it reads it.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``X.shape``.
+    dtype : numpy.dtype
+        ``X.dtype``.
+
+    Returns
+    -------
+    tuple of int
+        ``(m, n)``: examples and features.
+
+    Raises
+    ------
+    ValueError
+        For a non-real dtype, a shape that is not 2-D, no examples or no features.
+
+    Examples
+    --------
+    >>> checked_layout((1000, 3), np.dtype(np.float32))
+    (1000, 3)
+    """
+    if dtype.kind not in "biuf":
+        raise ValueError(f"X must hold real numbers, got dtype {dtype}")
+    if len(shape) != 2:
+        raise ValueError(
+            f"X must be 2-D, one example per row (shape (m, n)), got shape {shape}; "
+            "for a single feature use X.reshape(-1, 1), for a single example X.reshape(1, -1)"
+        )
+    if shape[0] == 0:
+        raise ValueError(f"X has no examples (shape {shape})")
+    if shape[1] == 0:
+        raise ValueError(f"X has no features (shape {shape})")
+    return int(shape[0]), int(shape[1])
 
 
 def checked_y(y: Any, m: int) -> np.ndarray:
@@ -279,6 +385,44 @@ def two_classes(labels: np.ndarray) -> np.ndarray:
             "logistic regression is binary and needs exactly two"
         )
     return classes
+
+
+def checked_classes(classes: Any) -> np.ndarray:
+    """``partial_fit``'s ``classes``: the two labels of the whole data set, sorted.
+
+    Parameters
+    ----------
+    classes : array-like of shape (2,)
+        The two labels; their order does not matter.
+
+    Returns
+    -------
+    numpy.ndarray of shape (2,)
+        The labels, sorted: ``classes_``.
+
+    Raises
+    ------
+    ValueError
+        Unless ``classes`` is two different, comparable labels.
+
+    Examples
+    --------
+    >>> checked_classes(["yes", "no"]).tolist()
+    ['no', 'yes']
+    """
+    labels = np.asarray(classes)
+    try:
+        distinct = np.unique(labels)
+    except TypeError as error:
+        raise ValueError(f"classes cannot be compared with each other: {error}") from None
+    if labels.ndim != 1 or labels.shape[0] != 2 or distinct.shape[0] != 2:
+        raise ValueError(
+            f"classes must be the two different labels of the data set, e.g. classes=[0, 1]; "
+            f"got {labels.tolist()!r} (shape {labels.shape})"
+        )
+    if distinct.dtype.kind == "f" and not np.isfinite(distinct).all():
+        raise ValueError(f"classes must not hold NaN or inf, got {labels.tolist()!r}")
+    return distinct
 
 
 def checked_start(value: Any, what: str, shapes: tuple[tuple[int, ...], ...]) -> np.ndarray:

@@ -228,6 +228,9 @@ def test_constructor_only_stores_parameters_and_get_set_params_round_trip():
         "loop_form": "features",
         "tol": None,
         "verbose": 0,
+        "batch_size": None,
+        "shuffle": True,
+        "random_state": None,
     }
     assert model.set_params(learning_rate=0.3, method="loop") is model
     assert (model.learning_rate, model.method) == (0.3, "loop")
