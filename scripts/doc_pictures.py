@@ -96,6 +96,10 @@ def path_from_w1() -> graphviz.Digraph:
     return ag.draw(g["L"], highlight=ag.path_between(g["w1"], g["L"]))
 
 
+def collapsed() -> graphviz.Digraph:
+    return ag.draw(_after_backward()["L"], collapse=True, derivatives=True)
+
+
 def step_of_dz() -> graphviz.Digraph:
     return ag.draw_steps(_after_backward()["L"])[2]
 
@@ -109,6 +113,7 @@ PICTURES: dict[str, Callable[[], graphviz.Digraph]] = {
     "one-example.svg": with_gradients,
     "one-example-derivatives.svg": with_derivatives,
     "one-example-path-w1.svg": path_from_w1,
+    "one-example-collapsed.svg": collapsed,
     "one-example-step-3.svg": step_of_dz,
     "four-examples-vectorized.svg": vectorized_cost,
 }
