@@ -505,16 +505,15 @@ class Comparison:
             for i, row in enumerate(self.rows, start=1)
         ]
 
-    def __str__(self) -> str:
+    def to_text(self, header: bool = True) -> str:
+        """The table as text: the header (unless ``header=False``), one line per form, then the
+        speed-up of vectorization, the engine's overhead and the agreement. ``str()`` gives it.
+        """
         heads = ("", "form", "time per step", "÷ (3)", "max |Δ| vs (3)")
         cells = self._cells()
         widths = [max(len(heads[k]), *(len(c[k]) for c in cells)) for k in range(5)]
-        lines = [self._header(), ""]
-        lines.append(
-            f"{heads[0]:<{widths[0]}} {heads[1]:<{widths[1]}}  {heads[2]:>{widths[2]}}  "
-            f"{heads[3]:>{widths[3]}}  {heads[4]:>{widths[4]}}"
-        )
-        for c in cells:
+        lines = [self._header(), ""] if header else []
+        for c in [heads, *cells]:
             lines.append(
                 f"{c[0]:<{widths[0]}} {c[1]:<{widths[1]}}  {c[2]:>{widths[2]}}  "
                 f"{c[3]:>{widths[3]}}  {c[4]:>{widths[4]}}"
@@ -526,6 +525,9 @@ class Comparison:
             f"different\norders (checked: within {RTOL:g} of the size of the terms summed)"
         )
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
 
     def __repr__(self) -> str:
         return (
