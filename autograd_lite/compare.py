@@ -395,6 +395,7 @@ def time_steps(
         numbers[key] = number
     times: dict[str, list[float]] = {key: [] for key in functions}
     keys = list(functions)
+    gc.collect()  # once: no collection left over from before falls into a repeat
     for r in range(repeats):
         for key in keys[r % len(keys) :] + keys[: r % len(keys)]:
             times[key].append(_seconds(functions[key], numbers[key]) / numbers[key])
@@ -403,7 +404,6 @@ def time_steps(
 
 def _seconds(function: Callable[[], object], number: int) -> float:
     enabled = gc.isenabled()
-    gc.collect()
     gc.disable()
     try:
         start = time.perf_counter()
