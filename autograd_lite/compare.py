@@ -488,9 +488,10 @@ class Comparison:
 
     def _header(self) -> str:
         repeats = "one repeat" if self.repeats == 1 else f"the median of {self.repeats} repeats"
+        features = f"{self.n} feature{'s' if self.n != 1 else ''}"
         return (
             f"One gradient step (J, dw, db), five ways, on {self.data}\n({self.m} examples × "
-            f"{self.n} features). Time per step: {repeats}; ÷ (3): how many times (3)'s time."
+            f"{features}); time per step: {repeats}; ÷ (3): the ratio to (3)"
         )
 
     def _cells(self) -> list[tuple[str, str, str, str, str]]:

@@ -240,7 +240,8 @@ def test_the_command_prints_the_table_and_writes_the_chart(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.startswith(
         "One gradient step (J, dw, db), five ways, on the first 30 examples of the shipped "
-        "breast-cancer data, standardised\n(30 examples × 30 features)."
+        "breast-cancer data, standardised\n(30 examples × 30 features); time per step: one "
+        "repeat;"
     )
     assert re.search(r"^speed-up of vectorization: [\d,.]+× ", out, re.MULTILINE)
     assert out.endswith(f"wrote {chart}\n")
@@ -251,7 +252,7 @@ def test_the_command_runs_on_a_csv_with_chosen_features(tmp_path, capsys):
     path = tmp_path / "d.csv"
     path.write_text("u,v,y\n1,2,0\n-1,0.5,1\n0,1,1\n")
     assert main(["compare", "--csv", str(path), "--features", "v", *_tiny()]) == 0
-    assert "(3 examples × 1 features)" in capsys.readouterr().out
+    assert "(3 examples × 1 feature);" in capsys.readouterr().out
 
 
 def _tiny() -> list[str]:

@@ -142,11 +142,14 @@ def test_compare_returns_rows_in_order_with_ratios_to_numpy_vectorized():
 
 def test_the_table_lists_five_forms_then_the_speedup_and_the_engines_overhead():
     X, y, _ = cmp.shipped_data()
-    result = cmp.compare(X[:40], y[:40], data="the first 40 examples", **TINY)
+    result = cmp.compare(X[:40], y[:40], data="the first 40 examples", steps=1, repeats=7)
     text = str(result)
     lines = text.splitlines()
     assert lines[0] == "One gradient step (J, dw, db), five ways, on the first 40 examples"
-    assert lines[1].startswith("(40 examples × 30 features). Time per step: one repeat;")
+    assert lines[1] == (
+        "(40 examples × 30 features); time per step: the median of 7 repeats; ÷ (3): the ratio "
+        "to (3)"
+    )
     assert re.fullmatch(r" +form +time per step +÷ \(3\) +max \|Δ\| vs \(3\)", lines[3])
     number = r"[\d,.]+(e[+-]\d+)?"
     for k, (line, form) in enumerate(zip(lines[4:9], cmp.FORMS.values(), strict=True), start=1):
