@@ -298,7 +298,7 @@ def _report(
         print(
             f"  the loop ran {loop.n_iter_} iterations, the vectorized fit {vectorized.n_iter_}: "
             "the loop is the slow path, kept\n  short by --loop-iterations: its cost and "
-            f"accuracy are after {loop.n_iter_} steps; compare the times per iteration"
+            f"accuracy are after {loop.n_iter_} steps; compare time per iteration"
         )
 
 
