@@ -13,11 +13,17 @@ import sys
 import numpy as np
 import pytest
 
-from autograd_lite import demo
+from autograd_lite import compare, demo
 from autograd_lite.datasets import BREAST_CANCER_TARGET_NAMES, load_breast_cancer, read_csv
 from autograd_lite.logistic import LogisticRegression
 
 FAST = ["--iterations", "30", "--loop-iterations", "2"]
+
+
+@pytest.fixture(autouse=True)
+def tiny_timing(monkeypatch):
+    """The demo's five-way timing with one step, once: the tests check its format, not speed."""
+    monkeypatch.setattr(demo, "TIMING", {"steps": 1, "repeats": 1})
 
 
 def run_demo(*argv: str) -> int:
@@ -37,13 +43,32 @@ def test_the_demo_trains_both_ways_reports_and_writes_its_files(tmp_path, capsys
     assert printed.count("Cost after iteration 0: 0.693147") == 2  # once per method
     for row in ("final cost J", "train accuracy", "test accuracy", "wall time", "per iteration"):
         assert re.search(rf"^  {row} .+ .+$", printed, re.MULTILINE), row
-    assert re.search(r"speed-up of vectorization: [\d,]+× \(per iteration", printed)
+    assert "the loop ran 2 iterations, the vectorized fit 30: the loop is the slow path" in printed
+    assert "timing one gradient step, five ways, on the training set's 456 examples:" in printed
+    for k, form in enumerate(compare.FORMS.values(), start=1):
+        assert re.search(rf"^\({k}\) {re.escape(form)} +[\d.,]+ ms ", printed, re.MULTILINE)
+    assert re.search(
+        r"^speed-up of vectorization: [\d,.]+× \(the lecture's two loops in plain Python ÷ "
+        r"numpy vectorized\)$",
+        printed,
+        re.MULTILINE,
+    )
+    assert "the engine's own overhead, measured apart:" in printed
+    assert re.search(r"^  \(4\) its per-example loop ÷ \(5\) its vectorized graph: +[\d,.]+×$",
+                     printed, re.MULTILINE)
+    assert re.search(r"^  \(5\) its vectorized graph ÷ \(3\) numpy: +[\d,.]+×$", printed,
+                     re.MULTILINE)
     match = re.search(r"after 2 steps, loop and vectorized w, b differ by (\S+) ", printed)
     assert match and float(match.group(1)) <= 1e-10
     assert f"files in {out}" in printed
 
     graph = out / "graph.svg" if (out / "graph.svg").exists() else out / "graph.dot"
     assert graph.stat().st_size > 0 and graph.name in printed
+    if graph.suffix == ".svg":  # lecture-sized: it was 124 nodes, 8264 × 2647 pt
+        text = graph.read_text(encoding="utf-8")
+        assert 5 <= text.count('class="node"') <= 15
+        size = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', text).groups()
+        assert float(size[0]) < 2000 and float(size[1]) < 1000
     assert (out / "cost_curve.png").read_bytes().startswith(b"\x89PNG")
     rows = (out / "cost_curve.csv").read_text().splitlines()
     assert rows[0] == "iteration,vectorized,loop" and len(rows) == 1 + 30
@@ -227,3 +252,29 @@ def test_the_stratified_split_keeps_class_shares_and_is_reproducible():
     assert sorted(np.concatenate([train, test]).tolist()) == list(range(100))
     again, _ = demo.stratified_split(y, 0.25, seed=1)
     np.testing.assert_array_equal(train, again)
+
+
+def test_with_the_same_number_of_iterations_the_table_needs_no_note(tmp_path, capsys):
+    run_demo("--out", str(tmp_path / "o"), "--iterations", "2", "--loop-iterations", "2")
+    printed = capsys.readouterr().out
+    assert re.search(r"^  iterations +2 +2$", printed, re.MULTILINE)
+    assert "the loop ran" not in printed
+
+
+def test_the_graph_is_lecture_sized_for_the_example_the_model_is_least_sure_of():
+    from autograd_lite.explain import graph_nodes
+
+    X, y, names = load_breast_cancer()
+    data = demo.prepare(X, y, names)
+    model = LogisticRegression(max_iter=300).fit(data.X_train, data.y_train)
+    L, caption = demo.borderline_graph(model, data)
+    L.backward()
+    assert len(graph_nodes(L)) <= 15
+    a = model.predict_proba(data.X_test)[:, 1]
+    i = int(np.argmin(np.abs(a - 0.5)))
+    assert caption.startswith("one test example, the one the model is least sure of")
+    assert f"(row {i} of the test set: y = {data.y_test[i]:g}, a = {a[i]:.3f})" in caption
+    gradients = L.gradients()
+    assert abs(gradients["dz"]) > 0.1  # dz = a − y with a near 0.5: far from 0
+    assert np.max(np.abs(gradients["dw"])) > 0.01 and abs(gradients["db"]) > 0.1
+    np.testing.assert_allclose(gradients["dw"], data.X_test[i] * gradients["dz"])
