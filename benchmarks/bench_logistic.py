@@ -47,7 +47,6 @@ import argparse
 import gc
 import importlib
 import json
-import math
 import os
 import platform
 import statistics
@@ -64,6 +63,7 @@ import numpy as np
 
 import autograd_lite as ag
 from autograd_lite import LogisticRegression
+from autograd_lite.compare import plain_python_loop
 from autograd_lite.lecture import LOOP_FORMS, ExampleLoop, example_loss
 
 SIZES = ((64, 2), (1_000, 2), (10_000, 20), (100_000, 100), (1_000_000, 10))
@@ -359,37 +359,17 @@ def jax_step(X: np.ndarray, y: np.ndarray) -> Candidate | None:
 
 
 def lecture_loop(X: np.ndarray, y: np.ndarray) -> Candidate:
-    """The lecture's two loops in plain Python: floats, ``math.exp``, accumulators."""
-    rows, labels = X.tolist(), y.tolist()
-    m, n = X.shape
-    state: dict[str, Any] = {"w": [0.0] * n, "b": 0.0}
+    """The lecture's two loops in plain Python: the library's ``compare.plain_python_loop``."""
+    lecture_gradients = plain_python_loop(X, y)
+    state: dict[str, Any] = {"w": np.zeros(X.shape[1]), "b": 0.0}
 
     def gradients() -> tuple[np.ndarray, float]:
-        w, b = state["w"], state["b"]
-        J, dw, db = 0.0, [0.0] * n, 0.0
-        for i in range(m):
-            x, y_i = rows[i], labels[i]
-            z = b
-            for j in range(n):
-                z += w[j] * x[j]
-            a = 1.0 / (1.0 + math.exp(-z))
-            J += -(y_i * math.log(a) + (1.0 - y_i) * math.log(1.0 - a))
-            dz = a - y_i
-            for j in range(n):
-                dw[j] += x[j] * dz
-            db += dz
-        J /= m
-        for j in range(n):
-            dw[j] /= m
-        db /= m
-        state["J"] = J
-        return np.array(dw), db
+        state["J"], dw, db = lecture_gradients(state["w"], state["b"])
+        return dw, db
 
     def step() -> None:
         dw, db = gradients()
-        state["w"] = [
-            w_j - LEARNING_RATE * d for w_j, d in zip(state["w"], dw.tolist(), strict=True)
-        ]
+        state["w"] = state["w"] - LEARNING_RATE * dw
         state["b"] = state["b"] - LEARNING_RATE * db
 
     return Candidate(step, gradients)

@@ -115,7 +115,8 @@ def test_explain_m_explains_the_vectorized_cost_of_the_first_m_examples(capsys):
     X, y, _ = cmp.shipped_data()
     _, dw, db = _numpy_step(X[:5, :2], y[:5], [0.0, 0.0], 0.0)
     dw_text = f"[{dw[0]:.6g}, {dw[1]:.6g}]"
-    assert re.search(rf"dw = Xᵀ · .* = {re.escape(dw_text)}$", out, re.MULTILINE)
+    # lecture 2's convention, chosen for its cost: dw = (1/m)·Xᵀ·dZ with dZ = A − Y
+    assert re.search(rf"dw = \(1/m\) · Xᵀ · dZ = .* = {re.escape(dw_text)}$", out, re.MULTILINE)
     assert f"  b := b − α·db = 0 − 0.1 · {db:.6g} = {-0.1 * db:.6g}" in out
     new_w = f"[{-0.1 * dw[0]:.6g}, {-0.1 * dw[1]:.6g}]"
     assert out.endswith(f"  w := w − α·dw = {new_w}\n  b := b − α·db = 0 − 0.1 · {db:.6g} = "
@@ -132,7 +133,7 @@ def test_explain_m_takes_features_weights_and_bias(capsys):
     X, y, names = cmp.shipped_data()
     columns = [names.index("worst radius"), 1, 29]
     *_, db = _numpy_step(X[:8][:, columns], y[:8], [0.5, -1.0, 2.0], 0.25)
-    assert f"db = Σ dZ = {db:.6g}" in out
+    assert re.search(rf"db = \(1/m\) · Σ dZ = .* = {re.escape(f'{db:.6g}')}$", out, re.MULTILINE)
 
 
 def test_explain_and_draw_read_a_csv(tmp_path, capsys):
@@ -143,7 +144,7 @@ def test_explain_and_draw_read_a_csv(tmp_path, capsys):
     assert out.startswith(f"J over {path}\nfeatures: x1, x2; w = [0.3, -0.4], b = 0.1\n")
     X = np.array([[2.0, -1.0], [1.0, 3.0], [0.5, 0.5]])
     *_, db = _numpy_step(X, np.array([1.0, 0.0, 1.0]), [0.3, -0.4], 0.1)
-    assert f"db = Σ dZ = {db:.6g}" in out
+    assert re.search(rf"db = \(1/m\) · Σ dZ = .* = {re.escape(f'{db:.6g}')}$", out, re.MULTILINE)
     dot = tmp_path / "g.dot"
     assert main(["draw", "--csv", str(path), "--m", "2", "--out", str(dot)]) == 0
     assert f"J over the first 2 examples of {path}" in capsys.readouterr().out
@@ -173,7 +174,7 @@ def test_draw_m_highlight_names_the_vectorized_graphs_nodes(tmp_path, capsys):
 def test_draw_m_steps_writes_one_picture_per_backward_step(tmp_path, capsys):
     folder = tmp_path / "steps"
     assert main(["draw", "--m", "4", "--steps", str(folder), "--steps-format", "dot"]) == 0
-    assert len(list(folder.iterdir())) == 7  # dJ, dL, dA, dZ, d(X · w), dw, db
+    assert len(list(folder.iterdir())) == 6  # dJ, dL, dA, dZ, dw, db: the lecture's steps
 
 
 @pytest.mark.parametrize(
