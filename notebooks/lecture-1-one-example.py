@@ -142,8 +142,8 @@ print(f"by hand: z = {z:.6f}, a = {a:.6f}, L = {L:.6f}")
 # %% [markdown]
 # `ag.draw` draws the graph as the engine built it. Blue boxes are the `Variable`s, grey
 # dashed ones the `Constant`s, yellow ones the operations, each with its value. Before
-# `backward()` there are no gradients to show. The sum `z` is three boxes inside the engine:
-# two products and a partial sum, called by their expressions.
+# `backward()` there are no gradients to show. Inside the engine, `z` adds up smaller boxes:
+# two products and a partial sum, each called by its expression.
 
 # %%
 ag.draw(g.L)

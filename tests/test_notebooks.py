@@ -252,10 +252,13 @@ def _tags(cell: dict) -> list[str]:
 
 @pytest.mark.parametrize("path", GENERATED, ids=_id)
 def test_the_notebook_runs_in_a_jupyter_kernel(path: Path) -> None:
+    import matplotlib.font_manager  # noqa: F401 (see below)
     import nbclient
     import nbformat
     from nbclient.exceptions import CellExecutionError
 
+    # matplotlib builds its font cache on first use, saying so on stderr: built here, where it is
+    # quiet, the kernel finds it made. A warning in a notebook still fails the test.
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(WHERE_FROM, id="where-from"))
     client = nbclient.NotebookClient(
