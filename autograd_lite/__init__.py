@@ -28,7 +28,14 @@ from autograd_lite.draw import (
     save_steps,
 )
 from autograd_lite.errors import GradcheckError, NonFiniteError, ShapeError, StaleGraphError
-from autograd_lite.explain import Explanation, Update, explain, explain_update
+from autograd_lite.explain import (
+    Computation,
+    Explanation,
+    Update,
+    explain,
+    explain_forward,
+    explain_update,
+)
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
 from autograd_lite.lecture import LECTURE_EXAMPLE, LectureGraph, lecture_graph
 from autograd_lite.logistic import GradientStep, LogisticRegression, NotFittedError
@@ -61,6 +68,7 @@ __version__ = "0.1.0"
 __all__ = [
     "LECTURE_EXAMPLE",
     "Add",
+    "Computation",
     "Constant",
     "Divide",
     "Drawing",
@@ -94,6 +102,7 @@ __all__ = [
     "draw_steps",
     "exp",
     "explain",
+    "explain_forward",
     "explain_update",
     "gradcheck",
     "lecture_graph",
