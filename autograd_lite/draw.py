@@ -38,7 +38,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -319,6 +319,14 @@ def _build(
             label = layout.label(label)
         graph.node(ids[id(node)], label=label, **style)
 
+    made: dict[tuple[str, str], int] = {}
+
+    def add_edge(tail: str, head: str, style: dict[str, str]) -> None:
+        k = made[(tail, head)] = made.get((tail, head), -1) + 1  # the k-th from tail to head
+        if layout is not None:
+            style.update(layout.edge_attributes(tail, head, k, back=style.get("dir") == "back"))
+        graph.edge(tail, head, **style)
+
     for node in nodes:
         for i, x in enumerate(node.inputs):
             marked_edge = (id(x), id(node)) in highlight_edges
@@ -327,7 +335,7 @@ def _build(
                 text = _local_derivative(node, i, labels, digits)
                 if text:
                     style["label"] = _html(_text(text))
-            graph.edge(ids[id(x)], ids[id(node)], **style)
+            add_edge(ids[id(x)], ids[id(node)], style)
         logit = getattr(node, "logit", None)
         formula = getattr(type(node), "simplified_formula", "")
         if logit is not None and formula and id(logit) in ids:
@@ -338,7 +346,7 @@ def _build(
                     style.update(penwidth="3", **{"class": "highlight"}, **flow)
                 shortcut = _fill_simple(formula, node, logit, labels)
                 style["label"] = _html(_text(f"shortcut: {shortcut}"))
-                graph.edge(ids[id(logit)], ids[id(node)], **style)
+                add_edge(ids[id(logit)], ids[id(node)], style)
     return graph
 
 
@@ -552,25 +560,28 @@ def _format_of(path: Path, fmt: str | None) -> str:
 # 1. Measure: ``dot`` sizes every frame's boxes (one run, the frames as one input); each node
 #    gets the largest size it has in any frame.
 # 2. Place: ``dot`` lays out the graph once with those sizes fixed (``fixedsize``), with every
-#    edge any frame draws; the nodes' centres are read from its JSON output.
-# 3. Bound: ``neato -n2`` draws that graph with the nodes pinned (``pos="x,y!"``) and with an
-#    arrowhead at both ends of every edge; its bounding box holds every frame's drawing (each is
-#    a subset of it), widened to the longest title.
-# 4. Each frame is then drawn by ``neato -n2``: nodes pinned, sizes fixed, labels at the top of
-#    their boxes (rows that are not there yet leave room below), edges routed around the boxes,
-#    and two invisible points at the corners of the bounding box, so that every frame has the
-#    same size and every node the same coordinates.
+#    edge any frame draws and room for an arrowhead at both ends of each; its JSON output gives
+#    the nodes' centres, the edges' curves and labels' places, and the box around them all.
+# 3. Draw: each frame is drawn by ``neato -n2``, which takes all of that as given: nodes pinned
+#    (``pos="x,y!"``), sizes fixed, labels at the top of their boxes (rows not there yet leave
+#    room below), each edge on its curve with the arrowhead at the end the frame needs (the
+#    other end drawn up to its box), and two invisible points at the corners of the box, so
+#    that every frame has the same size and every node the same coordinates.
 
 
 @dataclass(frozen=True)
 class _Layout:
-    """One layout for many frames: each node's size and, once placed, its centre and the box
-    every frame is drawn in. Keyed by the nodes' DOT ids (``n0``, ``n1`` …)."""
+    """One layout for many frames: each node's size and, once placed, its centre, each edge's
+    curve and the box every frame is drawn in. Nodes are keyed by their DOT ids (``n0`` …),
+    edges by (tail, head, k) for the k-th edge between the two."""
 
     sizes: dict[str, tuple[str, str]]
     """Width and height in inches, as Graphviz wrote them."""
     positions: dict[str, str] | None = None
     """The centre ``"x,y"`` in points, as ``dot`` placed it."""
+    edges: dict[tuple[str, str, int], tuple[str, str | None]] = field(default_factory=dict)
+    """The curve (``dot``'s ``pos``, with room for an arrowhead at both ends) and the label's
+    place (``lp``), if it has one."""
     extent: tuple[float, float, float, float] | None = None
     """The box (x0, y0, x1, y1), in points, that every frame's drawing fits in."""
 
@@ -579,6 +590,17 @@ class _Layout:
         attributes = {"width": width, "height": height, "fixedsize": "true", "labelloc": "t"}
         if self.positions is not None:
             attributes["pos"] = self.positions[name] + "!"
+        return attributes
+
+    def edge_attributes(self, tail: str, head: str, k: int, back: bool) -> dict[str, str]:
+        """Where the k-th edge from ``tail`` to ``head`` runs, its arrowhead at the head, or
+        at the tail when ``back`` (``dir=back``)."""
+        if (tail, head, k) not in self.edges:
+            return {}
+        curve, label_at = self.edges[(tail, head, k)]
+        attributes = {"pos": _one_way(curve, back)}
+        if label_at is not None:
+            attributes["lp"] = label_at
         return attributes
 
     def label(self, label: str) -> str:
@@ -592,8 +614,14 @@ class _Layout:
         return _html(f"{table}{spacer}<TR><TD>{label[1:-1]}</TD></TR></TABLE>")
 
     def pin_graph(self, graph: Drawing) -> None:
-        """Make ``graph`` keep the positions: drawn by ``neato -n2`` (``Drawing`` passes it)."""
+        """Make ``graph`` keep the layout: drawn by ``neato -n2`` (``Drawing`` passes it).
+
+        Before the nodes are placed, ``dot`` is asked to keep each op's inputs in their order,
+        top to bottom (``w2`` above ``x2`` as ``w1`` above ``x1``), and to leave room for an
+        arrowhead at both ends of every edge."""
         if self.positions is None:
+            graph.graph_attr["ordering"] = "in"
+            graph.edge_attr["dir"] = "both"
             return
         graph.engine = "neato"
         graph.graph_attr.update(layout="neato", inputscale="72", notranslate="true", splines="true")
@@ -604,10 +632,35 @@ class _Layout:
                            pos=f"{x:.2f},{y:.2f}!")
 
 
+def _one_way(curve: str, back: bool) -> str:
+    """``dot``'s curve for an edge with arrowheads at both ends (``s,x,y e,x,y p0 p1 …``) as
+    one with a single arrowhead, at the head or (``back``) at the tail: the other end is
+    drawn on, straight, to where its arrowhead's tip was, on the edge of its box."""
+    parts = curve.split(";")[0].split()
+    start = next((p[2:] for p in parts if p.startswith("s,")), None)
+    end = next((p[2:] for p in parts if p.startswith("e,")), None)
+    points = [p for p in parts if not p.startswith(("s,", "e,"))]
+    if back:
+        if end is not None:
+            points = [*points, *_straight(points[-1], end)]
+        arrow = f"s,{start}" if start is not None else ""
+    else:
+        if start is not None:
+            points = [start, *_straight(start, points[0])[:-1], *points]
+        arrow = f"e,{end}" if end is not None else ""
+    return " ".join([arrow, *points] if arrow else points)
+
+
+def _straight(a: str, b: str) -> list[str]:
+    """The three more points of a cubic Bézier piece that runs straight from ``a`` to ``b``."""
+    (ax, ay), (bx, by) = (tuple(map(float, p.split(","))) for p in (a, b))
+    return [f"{ax + (bx - ax) * t:.2f},{ay + (by - ay) * t:.2f}" for t in (1 / 3, 2 / 3, 1)]
+
+
 def _laid_out_once(output: Node, frames: Sequence[dict[str, Any]]) -> list[Drawing]:
     """``_build(output, **frame)`` for each of ``frames``, all drawn with one layout (see above).
 
-    Runs Graphviz three times, whatever the number of frames; raises ``GraphvizNotFoundError``
+    Runs ``dot`` twice, whatever the number of frames; raises ``GraphvizNotFoundError``
     without it.
     """
     loose = [_build(output, **frame) for frame in frames]
@@ -629,24 +682,20 @@ def _laid_out_once(output: Node, frames: Sequence[dict[str, Any]]) -> list[Drawi
         "title": None,
     }
     (placed,) = _graphviz_json("dot", _build(output, **union, layout=_Layout(sizes)).source)
+    names = {item["_gvid"]: item["name"] for item in placed["objects"]}
     positions = {item["name"]: item["pos"] for item in placed["objects"]}
-    bounds = _build(output, **union, layout=_Layout(sizes, positions))
-    bounds.edge_attr["dir"] = "both"  # an arrowhead at either end: forward or gradient flow
-    (pinned,) = _graphviz_json("neato", bounds.source, neato_no_op=2)
-    # neato moves the drawing so that its box starts at 0,0: move the box back by as much.
-    first = pinned["objects"][0]
-    now = [float(v) for v in first["pos"].split(",")]
-    given = [float(v) for v in positions[first["name"]].split(",")]
-    dx, dy = now[0] - given[0], now[1] - given[1]
-    x0, y0, x1, y1 = (float(v) for v in pinned["bb"].split(","))
-    # A margin, so that edges are routed as freely as in any frame (a corner touching a box
-    # makes neato fall back to straight edges).
-    x0, x1, y0, y1 = x0 - dx - 6, x1 - dx + 6, y0 - dy - 6, y1 - dy + 6
+    edges: dict[tuple[str, str, int], tuple[str, str | None]] = {}
+    for item in placed.get("edges", []):  # in the order _build made them, as keyed there
+        tail, head = names[item["tail"]], names[item["head"]]
+        k = sum(key[:2] == (tail, head) for key in edges)
+        edges[(tail, head, k)] = (item["pos"], item.get("lp"))
+    x0, y0, x1, y1 = (float(v) for v in placed["bb"].split(","))
+    x0, y0, x1, y1 = x0 - 4, y0 - 4, x1 + 4, y1 + 4
     # Graphviz keeps 8 points either side of a title; 4 more for the rounding of its width.
     missing = widest_title + 24 - (x1 - x0)
     if missing > 0:
         x0, x1 = x0 - missing / 2, x1 + missing / 2
-    layout = _Layout(sizes, positions, (x0, y0, x1, y1))
+    layout = _Layout(sizes, positions, edges, (x0, y0, x1, y1))
     return [_build(output, **frame, layout=layout) for frame in frames]
 
 
