@@ -62,6 +62,7 @@ from autograd_lite.ops import (
     sigmoid,
     sum,  # noqa: A004 (ag.sum, as np.sum)
 )
+from autograd_lite.stepthrough import Frame, StepThrough, step_through
 
 __version__ = "0.1.0"
 
@@ -74,6 +75,7 @@ __all__ = [
     "Drawing",
     "Exp",
     "Explanation",
+    "Frame",
     "GradcheckError",
     "GradcheckReport",
     "GradientStep",
@@ -92,6 +94,7 @@ __all__ = [
     "ShapeError",
     "Sigmoid",
     "StaleGraphError",
+    "StepThrough",
     "Subtract",
     "Sum",
     "Transpose",
@@ -115,6 +118,7 @@ __all__ = [
     "save_steps",
     "set_detect_anomaly",
     "sigmoid",
+    "step_through",
     "sum",
     "topological_order",
 ]
