@@ -291,6 +291,28 @@ for update in updates:
     print(update)
 
 # %% [markdown]
+# ### The whole step, frame by frame: `ag.step_through`
+#
+# Before we take the step, here it is from the start, one frame at a time: the forward pass
+# (each box gets its value), the backward pass (each box gets its gradient, the edges pointing
+# the way it flows back), and the update of each parameter. Each frame's caption is the
+# formula with the numbers, the same text `ag.explain` and `ag.explain_update` print. Drawn
+# with the slide's single `z` box:
+
+# %%
+stepper = ag.step_through(g.L, alpha=alpha, collapse=True)
+for frame in stepper:
+    print(f"{frame.heading:>16}: {frame.caption}")
+
+# %% [markdown]
+# In Jupyter the step-through is a widget: step with *previous* / *next* or the slider.
+# (`stepper.save_html("step.html")` writes the same frames as one page that any browser opens,
+# offline; `stepper.save_frames("frames")` one picture per frame, for slides.)
+
+# %%
+stepper
+
+# %% [markdown]
 # Take the step, then run the same graph forward again: `L.forward()` recomputes every node
 # from the leaves' new values and returns the new `L`.
 

@@ -253,6 +253,20 @@ ag.draw(J_vectorized)
 ag.explain(J_vectorized)
 
 # %% [markdown]
+# One step of gradient descent on this graph, frame by frame: the forward pass, the backward
+# pass in the lecture's `dZ = A − Y`, and the update `w := w − α·dw`, `b := b − α·db`. Each
+# box holds all m examples at once.
+
+# %%
+alpha = 0.5
+stepper = ag.step_through(J_vectorized, alpha=alpha)
+for frame in stepper:
+    print(f"{frame.heading:>16}: {frame.caption}")
+
+# %%
+stepper
+
+# %% [markdown]
 # What the engine stores in `Z.grad` is the derivative of the *cost*, `dJ/dZ`, which is
 # `m` times smaller than the lecture's `dZ`, the derivative of each example's own *loss*.
 # `convention="engine"` explains the numbers the nodes hold; both give the same `dw`, `db`:

@@ -11,8 +11,9 @@ committed without outputs). Here:
   raises fails the test with the cell and its traceback. Then what the notebook showed is read:
   the install cell installed nothing (the package is importable here); the kernel ran this
   checkout's autograd_lite; no cell wrote to stderr (a warning is a failure, as in the rest of
-  the suite); the graphs showed as pictures; and each exercise's check cell printed its
-  feedback: ✓ in the instructor version, a "not answered yet" kind of ✗ in the student version;
+  the suite); the graphs showed as pictures and the step-through as a widget; and each
+  exercise's check cell printed its feedback: ✓ in the instructor version, a "not answered
+  yet" kind of ✗ in the student version;
 - the install cell's three ways (nothing to do, the clone, the instructor's location) are run
   with pip replaced by a recorder.
 """
@@ -236,6 +237,8 @@ def test_the_install_cell_says_what_to_set_when_it_has_nowhere_to_install_from(
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 """IPython's colours in a traceback, left out of the failure message."""
+WIDGET = "application/vnd.jupyter.widget-view+json"
+"""How a cell's output shows an ipywidgets widget: the step-through's."""
 WHERE_FROM = "import sys, autograd_lite\nprint(autograd_lite.__file__)"
 """A cell appended to each notebook run here: which autograd_lite the kernel imported."""
 
@@ -290,6 +293,8 @@ def test_the_notebook_runs_in_a_jupyter_kernel(path: Path) -> None:
         assert not stderr, f"{_id(path)}, cell {cell.id} wrote to stderr:\n{''.join(stderr)}"
     pictures = sum("image/svg+xml" in o.get("data", {}) for cell in code for o in cell.outputs)
     assert pictures >= 2, f"{_id(path)}: the graphs did not show as pictures"
+    widgets = sum(WIDGET in o.get("data", {}) for cell in code for o in cell.outputs)
+    assert widgets >= 1, f"{_id(path)}: the step-through did not show as a widget"
 
     version = path.parent.name
     checks = [cell for cell in code if "check" in _tags(cell)]
