@@ -112,9 +112,9 @@ from autograd_lite.lecture import ExampleLoop, VectorizedGraph
 # J(w, b) = (1/m) Σ_{i=1..m} L(a(i), y(i)),    a(i) = σ(z(i)),    z(i) = wᵀx(i) + b
 # ```
 #
-# A superscript `(i)` marks example `i`. Our training set: four examples with two features,
-# the first of them lecture 1's example, and lecture 1's parameters to start from. One
-# example per row of `X`, as numpy puts them:
+# A superscript `(i)` marks example `i`. Our training set: a few examples with lecture 1's two
+# features, the first of them lecture 1's example, and lecture 1's parameters to start from.
+# One example per row of `X`, as numpy puts them:
 
 # %%
 example = ag.LECTURE_EXAMPLE
@@ -239,8 +239,8 @@ print(f"A = {A.value.round(6)}")
 print(f"J = {J_vectorized.value:.6f}   dw = {w.grad.round(6)}   db = {b.grad:.6f}")
 
 # %% [markdown]
-# `A` holds the loop's four `a(i)`. The picture writes `Z`'s gradient as the lecture does,
-# `dZ = A − Y`: one `dz(i)` per example.
+# `A` holds the loop's `a(i)`, one per example. The picture writes `Z`'s gradient as the
+# lecture does, `dZ = A − Y`: one `dz(i)` per example.
 
 # %%
 ag.draw(J_vectorized)
@@ -364,6 +364,8 @@ for name, (J_form, dw_form, db_form) in forms.items():
 
 # %%
 comparison = compare(repeats=3, min_time=0.02)
+listed = ["plain_loop", "numpy_loop", "numpy_vectorized", "engine_loop", "engine_vectorized"]
+assert [row.key for row in comparison.rows] == listed  # the five forms above, in that order
 assert comparison.speedup > 1  # vectorized numpy beats the plain-Python loops
 comparison
 
