@@ -419,8 +419,24 @@ class Node:
         "__weakref__",
     )
 
-    # numpy defers to our reflected operators, so ``X @ w`` and ``X * w`` build nodes.
+    # numpy defers to our reflected operators, so ``X @ w`` and ``X * w`` build nodes; so does
+    # pandas, to an object of a higher priority than its own (a DataFrame's is 4000), so
+    # ``df * w`` reads the frame's numbers as they are laid out. (``__array_priority__`` would
+    # add nothing: numpy reads it only for a class that does not set ``__array_ufunc__``.)
     __array_ufunc__ = None
+    __pandas_priority__ = 5000
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """Refused: numpy or pandas reading a node as numbers would compute past the graph."""
+        name = self.name or "node"
+        who = self.describe() if self.name else f"the {self.describe()}"
+        raise TypeError(
+            f"{who} is a node of a computation graph, not an array, and numpy or "
+            f"pandas asked for its numbers: {name}.value holds them. A pandas DataFrame or "
+            f"Series on the left of @ runs pandas' own dot, which cannot build a node: write "
+            f"ag.matmul(df, {name}) or df.to_numpy() @ {name}. Keep nodes in a list, not in "
+            f"a numpy array"
+        )
 
     symbol: ClassVar[str] = ""
     """Short label for drawings of an unnamed node: ``+``, ``σ``, ``@`` ..."""
