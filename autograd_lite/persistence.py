@@ -17,7 +17,7 @@ import os
 import pathlib
 import zipfile
 import zlib
-from typing import Any, Protocol, TypeVar
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 import numpy as np
 
@@ -138,7 +138,7 @@ def load_model(cls: type[Model], path: str | os.PathLike[str]) -> Model:
     return _from_arrays(cls, data, where)
 
 
-def _read_arrays(file: Any, where: str) -> dict[str, np.ndarray]:
+def _read_arrays(file: BinaryIO, where: str) -> dict[str, np.ndarray]:
     """Every saved array of the open ``.npz`` ``file``, by key; ``where`` names it in errors."""
     try:
         archive = np.load(file, allow_pickle=False)
