@@ -394,7 +394,9 @@ def _build(
     ids = {id(node): f"n{k}" for k, node in enumerate(nodes) if id(node) not in hidden}
     nodes = [node for node in nodes if id(node) not in hidden]
     marked = set()
+    inside = {i: box.root for box in view.boxes.values() for i in box.inner}
     for node in highlight_nodes:
+        node = inside.get(id(node), node)  # a node inside the slide's box: the box itself
         if id(node) not in ids:
             raise ValueError(
                 f"draw: highlight={node.describe()} is not in the graph of {output.describe()}"
@@ -402,7 +404,10 @@ def _build(
         marked.add(id(node))
     if highlight_edges is None:  # a highlighted path: every edge between two marked nodes
         highlight_edges = {
-            (id(x), id(node)) for node in nodes for x in node.inputs if {id(x), id(node)} <= marked
+            (id(x), id(node))
+            for node in nodes
+            for x in (view.boxes[id(node)].leaves if id(node) in view.boxes else node.inputs)
+            if {id(x), id(node)} <= marked
         }
     flow = {"dir": "back"} if gradient_flow else {}  # arrowhead at the input: the gradient's way
 

@@ -21,6 +21,7 @@ import re
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -299,22 +300,25 @@ def explain(
             _require_same(output, node, before)
         if fused is not None and fused != ran_fused:  # the other walk, told as it computes
             received = _received(chain_rule(output, kept[0][3], fused=fused))
+        walk_fused = ran_fused if fused is None else fused
         cost = lecture_cost(output) if convention != "engine" else None
-        if cost is None and convention == "lecture":
+        why_not = _not_lectures(cost, output, walk_fused) if cost is not None else ""
+        if convention == "lecture" and (cost is None or why_not):
             raise ValueError(
-                f"explain({name}, convention='lecture'): {name} is not lecture 2's cost "
-                f"J = mean(L(σ(X·w + b), Y)); use convention='engine' (or 'auto')"
+                f"explain({name}, convention='lecture'): "
+                + (why_not or f"{name} is not lecture 2's cost J = mean(L(σ(X·w + b), Y))")
+                + "; use convention='engine' (or 'auto')"
             )
+        if why_not:
+            cost = None  # "auto": the lecture's formulas would not be these numbers
         letters = lecture_letters(cost) if cost is not None else None
-        steps = _steps(output, order, received, digits, letters)
+        steps = _steps(output, order, received, digits, letters, walk_fused)
         if collapse:
             steps = _collapsed(output, steps, digits)
         if cost is not None:
             steps = _in_lecture_convention(cost, steps, digits)
     finally:
-        for node, grad, grad_pass, before in kept:
-            node._grad = before if type(before) is np.ndarray else grad
-            node.grad_pass = grad_pass
+        _put_back(kept)
     return Explanation(output, steps, node_labels(output, letters))
 
 
@@ -330,6 +334,21 @@ def _received(walk: list[Sent]) -> dict[int, list[Sent]]:
     for sent in walk:
         received.setdefault(id(sent.target), []).append(sent)
     return received
+
+
+def _put_back(kept: list[tuple[Node, Any, Any, Any]]) -> None:
+    """Every gradient as backward() left it, in the very arrays a reader may hold.
+
+    The walks again write into the arrays the engine keeps; another walk (``fused=``) writes
+    other numbers there, so the numbers are copied back into them, not just onto the node.
+    """
+    for node, grad, grad_pass, before in kept:
+        if type(grad) is np.ndarray and grad.flags.writeable and grad.shape == np.shape(before):
+            np.copyto(grad, before)
+            node._grad = grad
+        else:
+            node._grad = before if type(before) is np.ndarray else grad
+        node.grad_pass = grad_pass
 
 
 def _copied(grad: object) -> object:
@@ -360,6 +379,7 @@ def _steps(
     received: dict[int, list[Sent]],
     digits: int,
     letters: dict[int, str] | None = None,
+    fused: bool = True,
 ) -> list[Step]:
     labels = node_labels(output, letters)
     grad_names = {id(node): gradient_name(node, labels[id(node)]) for node in order}
@@ -377,6 +397,8 @@ def _steps(
             if only.formula == grad_names[id(only.source)] and not only.summed:
                 aliases[id(node)] = aliases.get(id(only.source), only.formula)
         steps.append(_step(len(steps) + 1, node, output, labels, grad_names, contributions, digits))
+    if fused:
+        return steps
     return [_with_literal_note(step, received, labels, digits) for step in steps]
 
 
@@ -388,10 +410,10 @@ def _with_literal_note(
         a = c.source
         if not isinstance(a, Sigmoid) or not c.passes_on:
             continue
-        losses = [s.source for s in received.get(id(a), []) if isinstance(s.source, LogLoss)]
-        if len(losses) != 1 or losses[0].logit is not step.node:
-            continue
-        loss = losses[0]
+        users = [s.source for s in received.get(id(a), [])]
+        if len(users) != 1 or not isinstance(users[0], LogLoss) or users[0].logit is not step.node:
+            continue  # a shares its gradient with other users: no one simplification to set beside
+        loss = users[0]
         y, dL = loss.inputs[1], loss.grad
         with np.errstate(all="ignore"):
             simplified = dL * (a.value - y.value)
@@ -468,9 +490,11 @@ def _box_contribution(
     """``x1 · dz``: what the box ``z`` sends its leaf ``w1``, ``∂z/∂w1 · dz``."""
     ids = box.inner | {id(box.root)}
     value = None
+    summed = False
     for c in contributions:
         if id(c.source) in ids:
             value = c.value if value is None else value + c.value
+            summed = summed or c.summed
     factors = box.coefficient(leaf)
     dz = grad_names[id(box.root)]
     texts = [labels[id(f)] if f is not None else "1" for f in factors]
@@ -483,14 +507,49 @@ def _box_contribution(
     numbers = ""
     upstream = box.root.grad
     coefficients = [1.0 if f is None else f.value for f in factors]
-    if isinstance(upstream, float) and all(isinstance(k, float) for k in coefficients):
+    if summed:  # the leaf was broadcast: its gradient adds up every entry's
+        formula = _sum_of(formula)
+    elif isinstance(upstream, float) and all(isinstance(k, float) for k in coefficients):
         total = sum(coefficients)  # type: ignore[arg-type]
         if formula != dz:
             coefficient = _wrapped(format_value(total, digits))
             numbers = f"{coefficient} · {_wrapped(format_value(upstream, digits))}"
     return Contribution(
-        source=box.root, formula=formula, closed_form="", numbers=numbers, value=value
+        source=box.root,
+        formula=formula,
+        closed_form="",
+        numbers=numbers,
+        value=value,
+        summed=summed,
     )
+
+
+def _not_lectures(cost: LectureCost, output: Node, fused: bool) -> str:
+    """Why lecture 2's formulas would not give the engine's numbers here, or ``""``.
+
+    The lecture's ``dZ = A − Y`` is the fused walk's (a literal walk computes
+    ``dA · A(1 − A)``), its ``1/m`` assumes backward started from ``dJ = 1``, and its
+    ``db = (1/m)·Σ dZ`` a single number ``b``. Then the formulas, evaluated, are the engine's
+    gradients to rounding: checked, since what is shown must be what is computed.
+    """
+    if not fused:
+        return "the literal walk (fused=False) computes dZ = dA · A(1 − A), not A − Y"
+    if not np.all(np.asarray(output.grad) == 1.0):
+        return f"backward() started from d{_output_name(output)} ≠ 1, not the lecture's 1"
+    if np.shape(cost.b.value) != ():
+        return f"b has shape {np.shape(cost.b.value)}: the lecture's b is one number"
+    dZ = np.asarray(cost.A.value) - np.asarray(cost.Y.value)
+    X = np.asarray(cost.X.value)
+    dw = (X @ dZ.T if cost.columns else X.T @ dZ) / cost.m
+    scale = (np.abs(X) @ np.abs(dZ).T if cost.columns else np.abs(X).T @ np.abs(dZ)) / cost.m
+    # The same sums in other orders: a few ulps of the sum of the terms' sizes apart.
+    close_w = np.all(np.abs(dw.reshape(np.shape(cost.w.grad)) - cost.w.grad) <= 1e-12 * (
+        scale.reshape(np.shape(cost.w.grad)) + np.finfo(float).tiny))
+    close_b = abs(float(np.sum(dZ)) / cost.m - cost.b.grad) <= 1e-12 * (
+        float(np.sum(np.abs(dZ))) / cost.m + np.finfo(float).tiny)
+    if not (close_w and close_b):
+        return "the lecture's dw and db do not evaluate to the engine's gradients here"
+    return ""
 
 
 def _in_lecture_convention(cost: LectureCost, steps: list[Step], digits: int) -> list[Step]:
@@ -740,8 +799,10 @@ def _simplification_note(c: Contribution, source: str, target: str, digits: int)
     The chain rule is multiplied out by the sigmoid's own ``backward_step``: the number shown is
     what the op computes.
     """
-    a = c.source.inputs[0]
-    da = a.grad
+    loss = c.source
+    a = loss.inputs[0]
+    # The loss's own da, not a.grad: a sigmoid used elsewhere too adds its other users' da there.
+    da = loss.backward_step(loss.grad)[0] if loss.grad is not None else None
     text = (
         f"the lecture's simplification: {c.unsimplified or 'the chain rule'} = {c.formula}, "
         f"which {source} sends straight to {target}"
@@ -833,6 +894,18 @@ def explain_update(
     require_current(output, f"explain_update({name})")
     nodes = graph_nodes(output)
     require_one_backward_pass(nodes, f"explain_update({name})")
+    if output.grad_pass is None or not output.grad_pass.started_from(output):
+        raise RuntimeError(
+            f"explain_update({name}): the gradients in the graph are not from "
+            f"{name}.backward(): call {name}.backward() first"
+        )
+    if isinstance(parameters, Node) or (
+        parameters is not None and not isinstance(parameters, (list, tuple))
+    ):
+        raise TypeError(
+            f"explain_update: parameters must be a list of Variables, got "
+            f"{type(parameters).__name__}; write parameters=[w1]"
+        )
     if parameters is None:
         parameters = [n for n in nodes if isinstance(n, Variable) and n.grad is not None]
     in_graph = {id(n) for n in nodes}
@@ -846,6 +919,11 @@ def explain_update(
             raise ValueError(
                 f"explain_update: {node.describe()} has no gradient: backward() from {name} "
                 f"does not reach it (a Constant is data, not a parameter)"
+            )
+        if not isinstance(node, Variable):
+            raise ValueError(
+                f"explain_update: parameters holds {node.describe()}; only a Variable (a "
+                f"parameter such as w1 or b) is updated by w := w − α·dw"
             )
         label = labels[id(node)]
         grad_name = gradient_name(node, label)

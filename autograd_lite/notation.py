@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from autograd_lite.node import Node
+from autograd_lite.node import Constant, Node
 from autograd_lite.values import Value
 
 __all__ = [
@@ -301,8 +301,8 @@ def _describe(
                 text = None
             if text is not None:
                 expressions[id(node)] = text
-        elif isinstance(node.value, float):
-            text = format_value(node.value, digits=4)
+        elif isinstance(node.value, float) and isinstance(node, Constant):
+            text = format_value(node.value, digits=4)  # a number written in: 3 in 3 · x
         if node.name is not None:
             labels[id(node)], precedences[id(node)] = display_name(node.name), 4
         elif letters and id(node) in letters:  # the lecture's letter for an unnamed node: Z
@@ -313,7 +313,10 @@ def _describe(
             labels[id(node)], precedences[id(node)] = text, 1 if negative else precedence(text)
         else:
             fallbacks += 1
-            kind = "const" if not node.inputs else type(node).__name__.lower()
+            if node.inputs:
+                kind = type(node).__name__.lower()
+            else:  # two unnamed leaves of one value are two nodes: never the same label
+                kind = "const" if isinstance(node, Constant) else "var"
             labels[id(node)] = kind + str(fallbacks).translate(_SUBSCRIPTS)
             precedences[id(node)] = 4
     return labels, expressions
