@@ -170,6 +170,40 @@ def _start(n: int, coef_init: Any, intercept_init: Any) -> tuple[np.ndarray, flo
     return w, b
 
 
+_LARGEST = float(np.finfo(np.float64).max)
+
+
+def _logits(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    """``z = X·w + b`` for each row of ``X``, with the right sign even where it overflows.
+
+    ``X @ w + b`` is used as it is where it is finite. Where it is not, a product
+    ``x_j·w_j`` overflowed (``X``, ``w``, ``b`` are finite), and an ``inf − inf`` may have made
+    it NaN: a row with 1e300 and −0.9e300 against weights 1e10 would be predicted at random.
+    Those rows are computed again with ``(x, 1)`` and ``(w, b)`` each divided by a power of 2
+    that brings its largest entry below 1 (an exact division, which cannot change a sign),
+    then multiplied back: ``z`` as ``X @ w + b`` would give it with an unbounded exponent, so
+    ``±inf`` only where ``|z|`` itself is beyond float64.
+
+    Examples
+    --------
+    >>> _logits(np.array([[1e300, -0.9e300], [1.0, 2.0]]), np.array([1e10, 1e10]), 0.5).tolist()
+    [inf, 30000000000.5]
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = X @ w + b
+    lost = ~np.isfinite(z)
+    if not lost.any():
+        return z
+    rows = np.column_stack([X[lost], np.ones(np.count_nonzero(lost))])  # (x, 1)
+    weights = np.append(w, b)  # (w, b): not all 0, or z would be 0
+    _, row_exponents = np.frexp(np.max(np.abs(rows), axis=1))
+    _, weight_exponent = np.frexp(np.max(np.abs(weights)))
+    scaled = np.ldexp(rows, -row_exponents[:, None]) @ np.ldexp(weights, -weight_exponent)
+    with np.errstate(over="ignore"):
+        z[lost] = np.ldexp(scaled, row_exponents + weight_exponent)
+    return z
+
+
 # --- the estimator ----------------------------------------------------------------------------
 
 
@@ -569,7 +603,19 @@ class LogisticRegression:
     # --- prediction ------------------------------------------------------------------------------
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """``z = X·w + b`` for each example (shape (m,)): positive means ``classes_[1]``."""
+        """``z = X·w + b`` for each example (shape (m,)): positive means ``classes_[1]``.
+
+        Each ``z`` is the one ``X @ w + b`` gives, and keeps its sign even where that
+        overflows: where ``|z|`` is beyond the largest float64 (about 1.8e308) it is ``±inf``,
+        never NaN (see ``_logits``).
+
+        Examples
+        --------
+        >>> model = LogisticRegression(max_iter=1).fit([[0.0, 1.0], [1.0, 0.0]], [0, 1])
+        >>> model.coef_, model.intercept_ = np.array([[1e10, 1e10]]), np.array([0.0])
+        >>> model.decision_function([[1e300, -0.9e300]])     # 1e309: too large, but positive
+        array([inf])
+        """
         w, b = self._parameters()
         X = checked_X(X)
         if X.shape[1] != w.shape[0]:
@@ -577,15 +623,17 @@ class LogisticRegression:
                 f"X has {X.shape[1]} features, but this LogisticRegression was fitted with "
                 f"{w.shape[0]} features"
             )
-        return X @ w + b
+        return _logits(X, w, b)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """The probability of each class, shape (m, 2), columns in the order of ``classes_``.
 
         The second column is the lecture's ``a = σ(z)``; the first is ``1 − a``, computed as
-        ``σ(−z)`` so that it does not round to 0.
+        ``σ(−z)`` so that it does not round to 0. A ``z`` too large for float64 gives exactly
+        0 and 1.
         """
-        z = self.decision_function(X)
+        # σ(±1.8e308) is already exactly 1 or 0: the engine is given finite numbers only.
+        z = np.clip(self.decision_function(X), -_LARGEST, _LARGEST)
         return np.column_stack([sigmoid(-z).value, sigmoid(z).value]).reshape(-1, 2)
 
     def predict(self, X: Any) -> np.ndarray:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -214,6 +216,50 @@ def test_example_graph_is_the_lectures_one_example_graph_with_fitted_values():
     for j in range(3):
         assert grads[f"dw{j + 1}"] == pytest.approx(X[0, j] * (a - y[0]), rel=1e-12)
     assert grads["db"] == grads["dz"]
+
+
+def test_decision_function_is_x_dot_w_plus_b_bit_for_bit_where_it_does_not_overflow():
+    X, y = small_data()
+    model = LogisticRegression(max_iter=30).fit(X, y)
+    z = model.decision_function(X)
+    np.testing.assert_array_equal(z, X @ model.coef_[0] + model.intercept_[0])
+
+
+def exact_z(x, w, b):
+    """z = x·w + b in exact rational arithmetic: the truth a float result is judged by."""
+    return sum((Fraction(v) * Fraction(u) for v, u in zip(x, w, strict=True)), Fraction(b))
+
+
+huge = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@given(
+    arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 3)), elements=huge),
+    st.data(),
+)
+def test_the_sign_of_z_is_right_even_where_x_dot_w_overflows(X, data):
+    n = X.shape[1]
+    w = data.draw(arrays(np.float64, n, elements=huge))
+    b = data.draw(huge)
+    model = LogisticRegression(max_iter=1).fit(np.eye(2, n) if n > 1 else [[0.0], [1.0]], [0, 1])
+    model.coef_, model.intercept_ = w.reshape(1, n), np.array([b])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning either
+        z = model.decision_function(X)
+        proba = model.predict_proba(X)
+    assert not np.isnan(z).any() and not np.isnan(proba).any()
+    for x, z_i, p in zip(X, z, proba, strict=True):
+        exact = exact_z(x, w, b)
+        # Each term is rounded once (relative error 2⁻⁵³, or 2⁻¹⁰⁷⁴ where it underflows), the
+        # sum n times more: a sign can only be wrong for a z within that rounding of 0.
+        size = sum(abs(Fraction(v) * Fraction(u)) for v, u in zip(x, w, strict=True))
+        size += abs(Fraction(b))
+        rounding = size * Fraction(n + 2, 2**52) + Fraction(n + 2, 2**1074)
+        if abs(exact) > rounding:
+            assert (z_i > 0) == (exact > 0), (x, w, b, z_i, exact)
+            assert p[1] >= 0.5 if exact > 0 else p[1] <= 0.5  # σ(1e-300) rounds to 0.5
+        if abs(exact) - rounding > 2 * Fraction(np.finfo(np.float64).max):
+            assert np.isinf(z_i)
 
 
 # --- scikit-learn conventions and interop ----------------------------------------------------
