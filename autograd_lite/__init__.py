@@ -28,7 +28,14 @@ from autograd_lite.draw import (
     save_steps,
 )
 from autograd_lite.errors import GradcheckError, NonFiniteError, ShapeError, StaleGraphError
-from autograd_lite.explain import Explanation, Update, explain, explain_update
+from autograd_lite.explain import (
+    Computation,
+    Explanation,
+    Update,
+    explain,
+    explain_forward,
+    explain_update,
+)
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
 from autograd_lite.lecture import LECTURE_EXAMPLE, LectureGraph, lecture_graph
 from autograd_lite.logistic import GradientStep, LogisticRegression, NotFittedError
@@ -55,6 +62,7 @@ from autograd_lite.ops import (
     sigmoid,
     sum,  # noqa: A004 (ag.sum, as np.sum)
 )
+from autograd_lite.stepthrough import Frame, StepThrough, step_through
 
 __version__ = "0.1.0"
 
@@ -72,11 +80,13 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "LECTURE_EXAMPLE",
     "Add",
+    "Computation",
     "Constant",
     "Divide",
     "Drawing",
     "Exp",
     "Explanation",
+    "Frame",
     "GradcheckError",
     "GradcheckReport",
     "GradientStep",
@@ -95,6 +105,7 @@ __all__ = [
     "ShapeError",
     "Sigmoid",
     "StaleGraphError",
+    "StepThrough",
     "Subtract",
     "Sum",
     "Transpose",
@@ -105,6 +116,7 @@ __all__ = [
     "draw_steps",
     "exp",
     "explain",
+    "explain_forward",
     "explain_update",
     "gradcheck",
     "lecture_graph",
@@ -117,6 +129,7 @@ __all__ = [
     "save_steps",
     "set_detect_anomaly",
     "sigmoid",
+    "step_through",
     "sum",
     "topological_order",
 ]

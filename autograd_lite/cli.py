@@ -7,6 +7,7 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from autograd_lite.draw import GraphvizNotFoundError, draw, path_between, save, 
 from autograd_lite.explain import explain, explain_update, format_value, graph_nodes
 from autograd_lite.lecture import LECTURE_EXAMPLE, LectureGraph, VectorizedGraph, lecture_graph
 from autograd_lite.node import Node
+from autograd_lite.stepthrough import step_through
 
 ONE_EXAMPLE_VALUES = ("x1", "x2", "w1", "w2", "y")
 """The one-example graph's own options, refused with --m and --csv (the data gives them)."""
@@ -83,9 +85,28 @@ def _explain(args: argparse.Namespace) -> int:
     else:
         output = _lecture(args).L
         output.backward()
-    print(explain(output, digits=args.digits))
+    print(explain(output, digits=args.digits, **_views(args)))
     _print_update(output, args.alpha, args.digits)
     return 0
+
+
+def _views(args: argparse.Namespace) -> dict[str, Any]:
+    """The lecture's views asked for: ``--collapse`` and ``--literal``."""
+    return {"collapse": args.collapse, "fused": False if args.literal else None}
+
+
+def _add_views(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--collapse",
+        action="store_true",
+        help="the slide's one box z = w1·x1 + w2·x2 + b: dw1 = x1 · dz, no steps inside it",
+    )
+    parser.add_argument(
+        "--literal",
+        action="store_true",
+        help="the chain rule taken literally through σ: dz = da · a(1 − a), not the "
+        "simplification a − y sent straight to z",
+    )
 
 
 def _node_named(nodes: dict[str, Node], option: str, name: str) -> Node:
@@ -96,17 +117,19 @@ def _node_named(nodes: dict[str, Node], option: str, name: str) -> Node:
 
 def _draw(args: argparse.Namespace) -> int:
     """The graph as a picture (and, with --steps, one picture per backward step)."""
-    if args.out is None and args.steps is None:
-        raise ValueError("give --out FILE (.svg, .png, .pdf or .dot) and/or --steps FOLDER")
-    caption: tuple[str, ...] = ()
-    if _data_mode(args):
-        output, caption = _cost_graph(
-            args, backward=not args.no_gradients or args.steps is not None
+    if args.out is None and args.steps is None and args.step_through is None:
+        raise ValueError(
+            "give --out FILE (.svg, .png, .pdf or .dot), --steps FOLDER and/or "
+            "--step-through PAGE.html"
         )
+    caption: tuple[str, ...] = ()
+    stepping = args.steps is not None or args.step_through is not None
+    if _data_mode(args):
+        output, caption = _cost_graph(args, backward=not args.no_gradients or stepping)
         nodes = {node.name: node for node in graph_nodes(output) if node.name is not None}
     else:
         g = _lecture(args)
-        if not args.no_gradients or args.steps is not None:
+        if not args.no_gradients or stepping:
             g.L.backward()
         output, nodes = g.L, g._asdict()
     highlight = [_node_named(nodes, "--highlight", name) for name in args.highlight]
@@ -122,6 +145,7 @@ def _draw(args: argparse.Namespace) -> int:
             derivatives=args.derivatives,
             digits=args.digits,
             title="; ".join(caption) or None,
+            **_views(args),
         )
         print(f"wrote {save(picture, args.out)}")
     if args.steps is not None:
@@ -131,11 +155,22 @@ def _draw(args: argparse.Namespace) -> int:
             format=args.steps_format,
             derivatives=args.derivatives,
             digits=args.digits,
+            **_views(args),
         )
         if written[-1].suffix == ".html":
             print(f"wrote {len(written) - 1} step pictures and the slideshow {written[-1]}")
         else:  # DOT: the text of each step, and no slideshow (that needs Graphviz)
             print(f"wrote {len(written)} step pictures in {Path(args.steps)}")
+    if args.step_through is not None:
+        steps = step_through(
+            output,
+            alpha=args.alpha,
+            digits=args.digits,
+            derivatives=args.derivatives,
+            **_views(args),
+        )
+        page = steps.save_html(args.step_through)
+        print(f"wrote the step-through, {len(steps)} frames (forward, backward, update), {page}")
     return 0
 
 
@@ -441,6 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_lecture_values(explain_command, data=True)
     _add_alpha(explain_command)
+    _add_views(explain_command)
     explain_command.add_argument(
         "--digits", type=_digits, default=6, help="significant digits of the numbers; default 6"
     )
@@ -489,8 +525,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="the format of the step pictures; default svg",
     )
     draw_command.add_argument(
+        "--step-through",
+        metavar="PAGE",
+        help="also write one step of gradient descent, frame by frame (forward, backward, "
+        "update), as one self-contained HTML page, e.g. step.html",
+    )
+    draw_command.add_argument(
         "--digits", type=_digits, default=4, help="significant digits of the numbers; default 4"
     )
+    _add_alpha(draw_command)
+    _add_views(draw_command)
     _add_data_options(draw_command, graph=True)
     draw_command.set_defaults(run=_draw)
     return parser

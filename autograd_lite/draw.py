@@ -33,6 +33,10 @@ Shapes and colours:
 from __future__ import annotations
 
 import html
+import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +45,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd_lite.explain import Step, check_option, explain
+from autograd_lite.explain import Explanation, Step, check_option, explain
 from autograd_lite.node import (
     Constant,
     Node,
@@ -56,7 +60,7 @@ from autograd_lite.notation import (
     graph_nodes,
     node_expressions,
     node_labels,
-    showable,
+    printable,
     value_lines,
 )
 from autograd_lite.values import Value
@@ -100,7 +104,7 @@ _CONSTANT = {
 _OP = {"shape": "box", "style": "filled", "fillcolor": "#fef9c3", "color": "#a16207"}
 _HIGHLIGHT = {"fillcolor": "#fdba74", "color": "#c2410c", "penwidth": "3"}
 _EDGE = {"color": "#6b7280"}
-_EDGE_HIGHLIGHT = {"color": "#c2410c", "penwidth": "3"}
+_EDGE_HIGHLIGHT = {"color": "#c2410c", "penwidth": "3", "class": "highlight"}
 _SHORTCUT = {
     "style": "dashed",
     "color": "#7e22ce",
@@ -121,16 +125,22 @@ class Drawing(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose rendering says how to install Graphviz when it is missing.
 
     Everything else is the ``graphviz`` package's own: ``.source``, ``.render``, ``.pipe``,
-    inline display in Jupyter.
+    inline display in Jupyter. A frame of ``draw_steps`` keeps its nodes where the shared
+    layout put them: its engine is ``neato``, run as ``neato -n2`` (the DOT text says
+    ``layout=neato``, so ``dot -Tsvg`` on a saved ``.dot`` file draws the same picture).
     """
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        if self.engine == "neato":  # a frame of a step-through: its nodes' places are given
+            kwargs.setdefault("neato_no_op", 2)
         try:
             return super().pipe(*args, **kwargs)
         except graphviz.ExecutableNotFound as error:
             raise GraphvizNotFoundError() from error
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
+        if self.engine == "neato":
+            kwargs.setdefault("neato_no_op", 2)
         try:
             return super().render(*args, **kwargs)
         except graphviz.ExecutableNotFound as error:
@@ -150,7 +160,7 @@ def _text(text: str) -> str:
     Square brackets are written as character references: Graphviz 2.42's label parser reads a
     bare ``]`` as a syntax error. Characters no encoding can write become ``\ufffd``.
     """
-    visible = "".join(c if c.isprintable() else repr(c)[1:-1] for c in showable(text))
+    visible = printable(text)
     escaped = html.escape(visible, quote=True)
     return escaped.replace("[", "&#91;").replace("]", "&#93;")
 
@@ -186,7 +196,12 @@ def _node_label(
     digits: int,
     grad_name: str | None = None,
     box: bool = False,
+    *,
+    value: Value | None = None,
+    computed: bool = True,
 ) -> str:
+    """``value`` shows another value than ``node.value`` (a parameter after its update step);
+    ``computed=False`` shows ``value ?`` (an op the forward pass has not reached yet)."""
     rows = [f"<TR><TD><B>{_text(label)}</B></TD></TR>"]
     if node.inputs:
         kind = type(node).__name__
@@ -195,7 +210,8 @@ def _node_label(
             about = f"{label} = {expression}"
         small = f'<FONT POINT-SIZE="10" COLOR="#57534e">{_text(about)}</FONT>'
         rows.append(f"<TR><TD>{small}</TD></TR>")
-    rows.extend(f"<TR><TD>{_text(row)}</TD></TR>" for row in _value_rows(node.value, digits))
+    shown = _value_rows(node.value if value is None else value, digits) if computed else ["value ?"]
+    rows.extend(f"<TR><TD>{_text(row)}</TD></TR>" for row in shown)
     if grad is not None:
         name = grad_name or gradient_name(node, label)
         if isinstance(grad, float):
@@ -320,17 +336,31 @@ def _view(
         return _View(boxes, None, {}, letters, walk_fused)
     if cost is None and not boxes and walk_fused == ran_fused:
         return _View(boxes, None, {}, letters, walk_fused)
+    return explained_view(output, digits, collapse, fused, convention)[1]
+
+
+def explained_view(
+    output: Node, digits: int, collapse: bool, fused: bool | None, convention: str
+) -> tuple[Explanation, _View]:
+    """``explain(output)`` in a lecture view, and the view to draw its frames in.
+
+    Shared by ``draw``, ``draw_steps`` and the step-through, so that the pictures show the
+    gradients, and the names, that the captions tell.
+    """
     explanation = explain(
-        output, digits, fused=walk_fused, collapse=collapse, convention=convention
+        output, digits, fused=fused, collapse=collapse, convention=convention
     )
+    cost = lecture_cost(output) if convention != "engine" else None
+    walk_fused = output.grad_pass.fused if fused is None else fused
     steps = explanation.steps
-    return _View(
-        boxes,
+    view = _View(
+        sums_of_products(output) if collapse else {},
         {id(step.node): step.value for step in steps},
         {id(step.node): step.gradient_name for step in steps},
-        letters,
+        lecture_letters(cost) if cost is not None else None,
         walk_fused,
     )
+    return explanation, view
 
 
 def _build(
@@ -345,15 +375,24 @@ def _build(
     max_nodes: int,
     title: str | None,
     view: _View | None = None,
+    values: dict[int, Value | None] | None = None,
+    gradient_flow: bool = False,
+    layout: _Layout | None = None,
 ) -> Drawing:
+    """The DOT of ``output``'s graph. ``view`` is a lecture view (boxes, gradients to show);
+    of the keywords past it, each frame of a step-through sets its own: ``values`` shows other
+    values than the nodes' own (``None``: not computed yet); ``gradient_flow`` turns the
+    highlighted edges to point the way the gradient flows, from an op back to its input;
+    ``layout`` fixes every node's size and place."""
     view = view or _View()
     nodes = graph_nodes(output)
     _check_size(output, nodes, max_nodes)
     labels = node_labels(output, view.letters)
     expressions = node_expressions(output, view.letters)
     hidden = view.hidden
+    # Ids over every node, hidden ones too: a node keeps its id in every view and every frame.
+    ids = {id(node): f"n{k}" for k, node in enumerate(nodes) if id(node) not in hidden}
     nodes = [node for node in nodes if id(node) not in hidden]
-    ids = {id(node): f"n{k}" for k, node in enumerate(nodes)}
     marked = set()
     for node in highlight_nodes:
         if id(node) not in ids:
@@ -365,19 +404,28 @@ def _build(
         highlight_edges = {
             (id(x), id(node)) for node in nodes for x in node.inputs if {id(x), id(node)} <= marked
         }
+    flow = {"dir": "back"} if gradient_flow else {}  # arrowhead at the input: the gradient's way
 
     graph = Drawing(
         graph_attr=_graph_attributes(title),
         node_attr={"fontname": "Helvetica", "fontsize": "12", "margin": "0.08,0.04"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.7"},
     )
+    if layout is not None:
+        layout.pin_graph(graph)
     for node in nodes:
         style = dict(_CONSTANT if isinstance(node, Constant) else _OP if node.inputs else _VARIABLE)
         if id(node) in marked:
-            style.update(_HIGHLIGHT)
+            style.update(_HIGHLIGHT, **{"class": "highlight"})
         if node is output:
             style["peripheries"] = "2"
+        if layout is not None:
+            style.update(layout.node_attributes(ids[id(node)]))
         grad = None if grads is None else grads.get(id(node))
+        shown: dict[str, Any] = {}
+        if values is not None and id(node) in values:
+            value = values[id(node)]
+            shown = {"computed": False} if value is None else {"value": value}
         label = _node_label(
             node,
             labels[id(node)],
@@ -386,8 +434,19 @@ def _build(
             digits,
             grad_name=view.grad_names.get(id(node)),
             box=id(node) in view.boxes,
+            **shown,
         )
+        if layout is not None:
+            label = layout.label(label)
         graph.node(ids[id(node)], label=label, **style)
+
+    made: dict[tuple[str, str], int] = {}
+
+    def add_edge(tail: str, head: str, style: dict[str, str]) -> None:
+        k = made[(tail, head)] = made.get((tail, head), -1) + 1  # the k-th from tail to head
+        if layout is not None:
+            style.update(layout.edge_attributes(tail, head, k, back=style.get("dir") == "back"))
+        graph.edge(tail, head, **style)
 
     for node in nodes:
         box = view.boxes.get(id(node))
@@ -399,10 +458,11 @@ def _build(
             ]
         )
         for x, derivative in edges:
-            style = dict(_EDGE_HIGHLIGHT if (id(x), id(node)) in highlight_edges else _EDGE)
+            marked_edge = (id(x), id(node)) in highlight_edges
+            style = dict(_EDGE_HIGHLIGHT, **flow) if marked_edge else dict(_EDGE)
             if derivatives and x.requires_grad and derivative:
                 style["label"] = _html(_text(derivative))
-            graph.edge(ids[id(x)], ids[id(node)], **style)
+            add_edge(ids[id(x)], ids[id(node)], style)
         logit = getattr(node, "logit", None)
         formula = getattr(type(node), "simplified_formula", "")
         if logit is not None and formula and id(logit) in ids and view.fused:
@@ -410,10 +470,10 @@ def _build(
             if derivatives or key in shortcut_edges:
                 style = dict(_SHORTCUT)
                 if key in highlight_edges:
-                    style["penwidth"] = "3"
+                    style.update(penwidth="3", **{"class": "highlight"}, **flow)
                 shortcut = _fill_simple(formula, node, logit, labels)
                 style["label"] = _html(_text(f"shortcut: {shortcut}"))
-                graph.edge(ids[id(logit)], ids[id(node)], **style)
+                add_edge(ids[id(logit)], ids[id(node)], style)
     return graph
 
 
@@ -548,12 +608,22 @@ def draw_steps(
     derivatives: bool = False,
     digits: int = 4,
     max_nodes: int = 200,
+    collapse: bool = False,
+    fused: bool | None = None,
+    convention: str = "auto",
 ) -> list[graphviz.Digraph]:
     """One picture per backward step: the node whose gradient is computed is highlighted.
 
     Step ``k`` shows the gradients of steps 1 … k (later nodes have none yet), highlights the
-    node of step ``k`` and the edges its gradient comes back along, and has the step's
-    formula with numbers (from ``explain``) as its caption. Needs ``output.backward()`` first.
+    node of step ``k`` and the edges its gradient comes back along, their arrows pointing the
+    way the gradient flows (from the op back to its input), and has the step's formula with
+    numbers (from ``explain``) as its caption. Needs ``output.backward()`` first.
+
+    Every frame has the same size and every node the same place (see "one layout for many
+    frames" in this module), so paging through them does not jump. That layout is computed
+    by Graphviz; without Graphviz installed the frames' DOT text is still made, each to be laid
+    out on its own wherever it is rendered. ``collapse``, ``fused`` and ``convention`` are the
+    lecture's views, as in ``draw`` and ``explain``.
 
     Examples
     --------
@@ -566,24 +636,39 @@ def draw_steps(
     """
     digits = check_digits(digits, "draw_steps")
     require_current(output, "draw_steps")
-    explanation = explain(output, digits=digits)
+    explanation, view = explained_view(output, digits, collapse, fused, convention)
     total = len(explanation.steps)
+    frames = [
+        {
+            **frame,
+            "view": view,
+            "derivatives": derivatives,
+            "digits": digits,
+            "max_nodes": max_nodes,
+            "title": f"step {step.index} of {total}: {step.formula_with_numbers}",
+        }
+        for step, frame in zip(explanation.steps, _backward_frames(explanation), strict=True)
+    ]
+    try:
+        return list(_laid_out_once(output, frames))
+    except GraphvizNotFoundError:  # the DOT text needs no Graphviz; only the shared layout does
+        return [_build(output, **frame) for frame in frames]
+
+
+def _backward_frames(explanation: Explanation) -> list[dict[str, Any]]:
+    """``_build``'s keywords for each backward step (all but the common ones and the title)."""
     frames = []
     shown: dict[int, Value] = {}
     for step in explanation.steps:
         shown[id(step.node)] = step.value
         frames.append(
-            _build(
-                output,
-                grads=dict(shown),
-                highlight_nodes=[step.node],
-                highlight_edges=_step_edges(step),
-                derivatives=derivatives,
-                shortcut_edges=_step_shortcuts(step),
-                digits=digits,
-                max_nodes=max_nodes,
-                title=f"step {step.index} of {total}: {step.formula_with_numbers}",
-            )
+            {
+                "grads": dict(shown),
+                "highlight_nodes": [step.node],
+                "highlight_edges": _step_edges(step),
+                "shortcut_edges": _step_shortcuts(step),
+                "gradient_flow": True,
+            }
         )
     return frames
 
@@ -623,6 +708,176 @@ def _format_of(path: Path, fmt: str | None) -> str:
         ) from None
 
 
+# --- one layout for many frames ----------------------------------------------------------------
+#
+# Frames of a step-through differ in their labels (values and gradients appear, "value ?" before
+# a value is computed), and Graphviz lays every graph out afresh: a box that grows moves its
+# neighbours, and the slides jump. So the frames are laid out once, as follows.
+#
+# 1. Measure: ``dot`` sizes every frame's boxes (one run, the frames as one input); each node
+#    gets the largest size it has in any frame.
+# 2. Place: ``dot`` lays out the graph once with those sizes fixed (``fixedsize``), with every
+#    edge any frame draws and room for an arrowhead at both ends of each; its JSON output gives
+#    the nodes' centres, the edges' curves and labels' places, and the box around them all.
+# 3. Draw: each frame is drawn by ``neato -n2``, which takes all of that as given: nodes pinned
+#    (``pos="x,y!"``), sizes fixed, labels at the top of their boxes (rows not there yet leave
+#    room below), each edge on its curve with the arrowhead at the end the frame needs (the
+#    other end drawn up to its box), and two invisible points at the corners of the box, so
+#    that every frame has the same size and every node the same coordinates.
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """One layout for many frames: each node's size and, once placed, its centre, each edge's
+    curve and the box every frame is drawn in. Nodes are keyed by their DOT ids (``n0`` …),
+    edges by (tail, head, k) for the k-th edge between the two."""
+
+    sizes: dict[str, tuple[str, str]]
+    """Width and height in inches, as Graphviz wrote them."""
+    positions: dict[str, str] | None = None
+    """The centre ``"x,y"`` in points, as ``dot`` placed it."""
+    edges: dict[tuple[str, str, int], tuple[str, str | None]] = field(default_factory=dict)
+    """The curve (``dot``'s ``pos``, with room for an arrowhead at both ends) and the label's
+    place (``lp``), if it has one."""
+    extent: tuple[float, float, float, float] | None = None
+    """The box (x0, y0, x1, y1), in points, that every frame's drawing fits in."""
+
+    def node_attributes(self, name: str) -> dict[str, str]:
+        width, height = self.sizes[name]
+        attributes = {"width": width, "height": height, "fixedsize": "true", "labelloc": "t"}
+        if self.positions is not None:
+            attributes["pos"] = self.positions[name] + "!"
+        return attributes
+
+    def edge_attributes(self, tail: str, head: str, k: int, back: bool) -> dict[str, str]:
+        """Where the k-th edge from ``tail`` to ``head`` runs, its arrowhead at the head, or
+        at the tail when ``back`` (``dir=back``)."""
+        if (tail, head, k) not in self.edges:
+            return {}
+        curve, label_at = self.edges[(tail, head, k)]
+        attributes = {"pos": _one_way(curve, back)}
+        if label_at is not None:
+            attributes["lp"] = label_at
+        return attributes
+
+    def label(self, label: str) -> str:
+        """An HTML-like label a little below the top of its box (where ``labelloc=t`` puts it):
+        about the margin a box of its own size would have, so the fullest label sits as it
+        would alone and the others keep its top rows where they are."""
+        if self.positions is None or not (label.startswith("<") and label.endswith(">")):
+            return label
+        spacer = '<TR><TD HEIGHT="3" CELLPADDING="0"></TD></TR>'
+        table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+        return _html(f"{table}{spacer}<TR><TD>{label[1:-1]}</TD></TR></TABLE>")
+
+    def pin_graph(self, graph: Drawing) -> None:
+        """Make ``graph`` keep the layout: drawn by ``neato -n2`` (``Drawing`` passes it).
+
+        Before the nodes are placed, ``dot`` is asked to keep each op's inputs in their order,
+        top to bottom (``w2`` above ``x2`` as ``w1`` above ``x1``), and to leave room for an
+        arrowhead at both ends of every edge."""
+        if self.positions is None:
+            graph.graph_attr["ordering"] = "in"
+            graph.edge_attr["dir"] = "both"
+            return
+        graph.engine = "neato"
+        graph.graph_attr.update(layout="neato", inputscale="72", notranslate="true", splines="true")
+        if self.extent is not None:
+            x0, y0, x1, y1 = self.extent
+            for name, x, y in (("corner_low", x0, y0), ("corner_high", x1, y1)):
+                graph.node(name, label="", shape="point", style="invis", width="0", height="0",
+                           pos=f"{x:.2f},{y:.2f}!")
+
+
+def _one_way(curve: str, back: bool) -> str:
+    """``dot``'s curve for an edge with arrowheads at both ends (``s,x,y e,x,y p0 p1 …``) as
+    one with a single arrowhead, at the head or (``back``) at the tail: the other end is
+    drawn on, straight, to where its arrowhead's tip was, on the edge of its box."""
+    parts = curve.split(";")[0].split()
+    start = next((p[2:] for p in parts if p.startswith("s,")), None)
+    end = next((p[2:] for p in parts if p.startswith("e,")), None)
+    points = [p for p in parts if not p.startswith(("s,", "e,"))]
+    if back:
+        if end is not None:
+            points = [*points, *_straight(points[-1], end)]
+        arrow = f"s,{start}" if start is not None else ""
+    else:
+        if start is not None:
+            points = [start, *_straight(start, points[0])[:-1], *points]
+        arrow = f"e,{end}" if end is not None else ""
+    return " ".join([arrow, *points] if arrow else points)
+
+
+def _straight(a: str, b: str) -> list[str]:
+    """The three more points of a cubic Bézier piece that runs straight from ``a`` to ``b``."""
+    (ax, ay), (bx, by) = (tuple(map(float, p.split(","))) for p in (a, b))
+    return [f"{ax + (bx - ax) * t:.2f},{ay + (by - ay) * t:.2f}" for t in (1 / 3, 2 / 3, 1)]
+
+
+def _laid_out_once(output: Node, frames: Sequence[dict[str, Any]]) -> list[Drawing]:
+    """``_build(output, **frame)`` for each of ``frames``, all drawn with one layout (see above).
+
+    Runs ``dot`` twice, whatever the number of frames; raises ``GraphvizNotFoundError``
+    without it.
+    """
+    loose = [_build(output, **frame) for frame in frames]
+    sizes: dict[str, tuple[str, str]] = {}
+    widest_title = 0.0
+    for drawn in _graphviz_json("dot", "\n".join(frame.source for frame in loose)):
+        widest_title = max(widest_title, 72 * float(drawn.get("lwidth", 0)))
+        for item in drawn.get("objects", []):
+            old = sizes.get(item["name"], ("0", "0"))
+            sizes[item["name"]] = (
+                max(old[0], item["width"], key=float),
+                max(old[1], item["height"], key=float),
+            )
+    union = {  # every edge any frame draws; no title, nothing highlighted
+        **frames[-1],
+        "shortcut_edges": set().union(*(frame["shortcut_edges"] for frame in frames)),
+        "highlight_nodes": (),
+        "highlight_edges": set(),
+        "title": None,
+    }
+    (placed,) = _graphviz_json("dot", _build(output, **union, layout=_Layout(sizes)).source)
+    names = {item["_gvid"]: item["name"] for item in placed["objects"]}
+    positions = {item["name"]: item["pos"] for item in placed["objects"]}
+    edges: dict[tuple[str, str, int], tuple[str, str | None]] = {}
+    for item in placed.get("edges", []):  # in the order _build made them, as keyed there
+        tail, head = names[item["tail"]], names[item["head"]]
+        k = sum(key[:2] == (tail, head) for key in edges)
+        edges[(tail, head, k)] = (item["pos"], item.get("lp"))
+    x0, y0, x1, y1 = (float(v) for v in placed["bb"].split(","))
+    x0, y0, x1, y1 = x0 - 4, y0 - 4, x1 + 4, y1 + 4
+    # Graphviz keeps 8 points either side of a title; 4 more for the rounding of its width.
+    missing = widest_title + 24 - (x1 - x0)
+    if missing > 0:
+        x0, x1 = x0 - missing / 2, x1 + missing / 2
+    layout = _Layout(sizes, positions, edges, (x0, y0, x1, y1))
+    return [_build(output, **frame, layout=layout) for frame in frames]
+
+
+def _graphviz_json(
+    engine: str, source: str, neato_no_op: int | None = None
+) -> list[dict[str, Any]]:
+    """Graphviz's JSON output for each graph in ``source`` (one run for many graphs)."""
+    try:
+        out = graphviz.pipe(
+            engine, "json", source.encode("utf-8"), neato_no_op=neato_no_op, quiet=True
+        )
+    except graphviz.ExecutableNotFound as error:
+        raise GraphvizNotFoundError() from error
+    text = out.decode("utf-8")
+    decoder = json.JSONDecoder()
+    graphs, at = [], 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at == len(text):
+            return graphs
+        graph, at = decoder.raw_decode(text, at)
+        graphs.append(graph)
+
+
 def save(graph: graphviz.Digraph, path: str | Path, format: str | None = None) -> Path:  # noqa: A002
     """Write ``graph`` to ``path``: SVG, PNG, PDF or DOT, by the extension (or ``format``).
 
@@ -655,56 +910,100 @@ def save_steps(
     derivatives: bool = False,
     digits: int = 4,
     max_nodes: int = 200,
+    collapse: bool = False,
+    fused: bool | None = None,
+    convention: str = "auto",
 ) -> list[Path]:
     """Write one file per backward step into ``folder``, and ``steps.html``, a slideshow.
 
     The files are ``step_01.svg``, ``step_02.svg`` … (or ``.png``, ``.pdf``, ``.dot`` with
-    ``format``). ``steps.html`` holds every step as inline SVG in one self-contained page:
-    open it in any browser and page with the arrow keys or the buttons. Returns the paths
-    written, the slideshow last.
+    ``format``), all of one size, the nodes in the same places. ``steps.html`` holds every
+    step as inline SVG in one self-contained page: open it in any browser and page with the
+    arrow keys or the buttons. Returns the paths written, the slideshow last.
 
-    ``format="dot"`` writes each frame's DOT text (``.source``) and needs no Graphviz; it
-    writes no slideshow, which needs Graphviz to render the SVGs. Every picture is made
-    before ``folder`` is created, so a failure (Graphviz missing, bad ``digits``) leaves no
-    folder behind.
+    ``format="dot"`` writes each frame's DOT text and needs no Graphviz; it writes no
+    slideshow, which needs Graphviz to render the SVGs. Every file is made in memory before
+    anything is written, and a new ``folder`` is filled under a temporary name and renamed
+    when complete, so a failure (Graphviz missing, bad ``digits``, a full disk) leaves no
+    folder behind. An existing folder keeps its other files; each file written replaces its
+    namesake whole. ``collapse``, ``fused`` and ``convention`` are the lecture's views, as in
+    ``draw_steps``.
     """
     digits = check_digits(digits, "save_steps")
-    folder = Path(folder)
-    fmt = _format_of(folder / f"x.{format.lower().lstrip('.')}", None)
-    frames = draw_steps(output, derivatives=derivatives, digits=digits, max_nodes=max_nodes)
+    fmt = _format_of(Path(folder) / f"x.{format.lower().lstrip('.')}", None)
+    frames = draw_steps(
+        output,
+        derivatives=derivatives,
+        digits=digits,
+        max_nodes=max_nodes,
+        collapse=collapse,
+        fused=fused,
+        convention=convention,
+    )
     width = max(2, len(str(len(frames))))
-    paths = [folder / f"step_{k:0{width}d}.{fmt}" for k in range(1, len(frames) + 1)]
-    contents: list[str | bytes]
-    slideshow: str | None = None
+    names = [f"step_{k:0{width}d}.{fmt}" for k in range(1, len(frames) + 1)]
+    files: dict[str, bytes] = {}
     if fmt == "dot":
-        contents = [frame.source for frame in frames]
+        files.update(zip(names, (frame.source.encode("utf-8") for frame in frames), strict=True))
     else:
-        svgs = [_rendered(frame, "svg").decode("utf-8") for frame in frames]
-        contents = list(svgs) if fmt == "svg" else [_rendered(frame, fmt) for frame in frames]
-        captions = [step.formula_with_numbers for step in explain(output, digits=digits).steps]
-        slideshow = _slideshow(svgs, captions, output)
-    folder.mkdir(parents=True, exist_ok=True)
-    for path, content in zip(paths, contents, strict=True):
-        if isinstance(content, str):
-            path.write_text(content, encoding="utf-8")
-        else:
-            path.write_bytes(content)
-    written = list(paths)
-    if slideshow is not None:
-        written.append(folder / "steps.html")
-        written[-1].write_text(slideshow, encoding="utf-8")
-    return written
+        svgs = [_rendered(frame, "svg") for frame in frames]
+        contents = svgs if fmt == "svg" else [_rendered(frame, fmt) for frame in frames]
+        files.update(zip(names, contents, strict=True))
+        pages = [svg.decode("utf-8") for svg in svgs]
+        files["steps.html"] = _slideshow(pages, output).encode("utf-8")
+    return write_folder(folder, files)
 
 
-def _slideshow(svgs: Sequence[str], captions: Sequence[str], output: Node) -> str:
+def write_folder(folder: str | Path, files: dict[str, bytes]) -> list[Path]:
+    """Write ``files`` (name → bytes) into ``folder``, never leaving half a new folder behind.
+
+    A folder that does not exist yet is written under a temporary name beside it and renamed
+    once every file is in it; on any error it is removed again, with any parent folders made
+    for it. In an existing folder each file replaces its namesake whole (written beside it,
+    then renamed). Returns the paths, in the order of ``files``.
+    """
+    folder = Path(folder)
+    if folder.is_dir():
+        for name, data in files.items():
+            write_file(folder / name, data)
+        return [folder / name for name in files]
+    made = [p for p in (folder.parent, *folder.parent.parents) if not p.exists()]
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    try:
+        for name, data in files.items():
+            (temporary / name).write_bytes(data)
+        temporary.rename(folder)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        for parent in made:  # deepest first
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+        raise
+    return [folder / name for name in files]
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole: into a file beside it, then renamed over it."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _slideshow(svgs: Sequence[str], output: Node) -> str:
+    """The frames as one page; each SVG holds its own caption (its title), shown once."""
     slides = []
-    for k, (svg, caption) in enumerate(zip(svgs, captions, strict=True), start=1):
+    for k, svg in enumerate(svgs, start=1):
         body = svg[svg.index("<svg") :]  # drop the XML prolog: the page is HTML
         hidden = "" if k == 1 else " hidden"
-        slides.append(
-            f'<section class="slide"{hidden}><p>{html.escape(caption)}</p>{body}</section>'
-        )
-    title = html.escape(f"Backward pass of {output.name or type(output).__name__}, step by step")
+        slides.append(f'<section class="slide"{hidden}>{body}</section>')
+    name = output.name if output.name is not None else type(output).__name__
+    title = _text("Backward pass of " + name + ", step by step")
     return _PAGE.format(title=title, count=len(slides), slides="\n".join(slides))
 
 
@@ -717,7 +1016,6 @@ _PAGE = """<!DOCTYPE html>
   body {{ font-family: Helvetica, Arial, sans-serif; margin: 1.5em; }}
   nav {{ margin-bottom: 1em; }}
   button {{ font-size: 1em; padding: 0.2em 0.8em; }}
-  .slide p {{ font-family: monospace; font-size: 1.1em; }}
   .slide svg {{ max-width: 100%; height: auto; }}
 </style>
 </head>

@@ -33,7 +33,9 @@ from autograd_lite.node import (
     require_one_backward_pass,
     topological_order,
 )
-from autograd_lite.notation import (
+from autograd_lite.notation import (  # _describe, _fill_expression: as node_labels builds names
+    _describe,
+    _fill_expression,
     check_digits,
     display_name,
     fill_formula,
@@ -60,11 +62,13 @@ _D_PLACEHOLDER = re.compile(r"d\{(\w+)\}")
 _STANDALONE_M = re.compile(r"(?<![\w{])m(?![\w}])")
 
 __all__ = [
+    "Computation",
     "Contribution",
     "Explanation",
     "Step",
     "Update",
     "explain",
+    "explain_forward",
     "explain_update",
     "fill_formula",
     "format_value",
@@ -857,3 +861,160 @@ def explain_update(
             line = f"{formula} = {format_value(value, digits)}"
         updates.append(Update(node, label, formula, line, value))
     return updates
+
+
+# --- the forward pass -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Computation:
+    """One op's value in the forward pass, ``z = w1 · x1 + w2 · x2 + b``, with the numbers.
+
+    ``formula`` is the op's formula in the nodes' names, every form the op class states
+    (``a = σ(z) = 1 / (1 + e^(−z))``); ``formula_with_numbers`` the whole line, the numbers put
+    in where the names were (an unnamed input, such as ``w1 · x1``, written out as its own
+    numbers) and the result: ``z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1``.
+    With arrays the line ends with the value alone. ``value`` is the node's value (a copy).
+    """
+
+    index: int
+    node: Node
+    label: str
+    formula: str
+    formula_with_numbers: str
+    value: Value
+
+    def __str__(self) -> str:
+        return self.formula_with_numbers
+
+
+def explain_forward(
+    output: Node, digits: int = 6, *, convention: str = "auto"
+) -> list[Computation]:
+    """The forward pass of ``output``, op by op in the order ``forward()`` computes them.
+
+    Each line is built from the same expressions that name the nodes (``node_expressions``)
+    and the same numbers ``format_value`` writes, so the text shown is the one the drawings
+    use. It needs no ``backward()``; a graph a leaf of which changed since it was computed is
+    refused with ``StaleGraphError``.
+
+    Parameters
+    ----------
+    output : Node
+        The node whose computation to tell (usually ``L`` or ``J``).
+    digits : int
+        Significant digits of the numbers in the text, at least 1.
+    convention : {"auto", "lecture", "engine"}
+        As in ``explain``: on lecture 2's cost, unnamed nodes take the lecture's letters
+        (``Z = X · w + b``, ``A = σ(Z)``) unless ``"engine"``.
+
+    Returns
+    -------
+    list of Computation
+        One per op node (leaves are given, not computed), ``output`` last.
+
+    Examples
+    --------
+    >>> from autograd_lite.lecture import lecture_graph
+    >>> g = lecture_graph()
+    >>> for computation in explain_forward(g.L, digits=4):
+    ...     print(computation)
+    w2 · x2 = (-0.4) · (-1) = 0.4
+    w1 · x1 = 0.3 · 2 = 0.6
+    w1 · x1 + w2 · x2 = 0.3 · 2 + (-0.4) · (-1) = 1
+    z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1
+    a = σ(z) = 1 / (1 + e^(−z)) = 1 / (1 + e^(−1.1)) = 0.7503
+    L = −(y · log a + (1 − y) · log(1 − a)) = −(1 · log 0.7503 + (1 − 1) · log(1 − 0.7503)) = 0.2873
+    """
+    if not isinstance(output, Node):
+        raise TypeError(f"explain_forward() takes a node, got {type(output).__name__}")
+    digits = check_digits(digits, "explain_forward")
+    require_current(output, f"explain_forward({_output_name(output)})")
+    if convention not in CONVENTIONS:
+        raise ValueError(
+            f"explain_forward: convention must be one of {', '.join(map(repr, CONVENTIONS))}, "
+            f"got {convention!r}"
+        )
+    cost = lecture_cost(output) if convention != "engine" else None
+    labels, expressions = _describe(output, lecture_letters(cost) if cost is not None else None)
+    numbers: dict[int, tuple[str, int]] = {}  # each node as its numbers read as an operand
+    for node in graph_nodes(output):
+        numbers[id(node)] = _operand_numbers(node, labels, expressions, numbers, digits)
+    # The order forward() computes in (graph_nodes' order is the drawings'): read backwards it
+    # is the backward pass's order, as the lecture draws the two passes.
+    computed = [node for node in [*output._orders()[0], output] if node.inputs]
+    lines = []
+    for index, node in enumerate(computed, start=1):
+        label = labels[id(node)]
+        forms = _forms(node)
+        operands = [_as_operand(x, labels) for x in node.inputs]
+        names = [_fill_expression(form, operands) for form in forms]
+        formula_parts = names if names[:1] == [label] else [label, *names]
+        parts = list(formula_parts)
+        if forms and all(isinstance(v, float) for v in (node.value, *_input_values(node))):
+            args = [numbers[id(x)] for x in node.inputs]
+            parts.append(_fill_expression(_with_m(forms[-1], node), args))
+        value_text = format_value(node.value, digits)
+        if parts[-1] != value_text:
+            parts.append(value_text)
+        formula = " = ".join(formula_parts)
+        lines.append(
+            Computation(index, node, label, formula, " = ".join(parts), _copied(node.value))
+        )
+    return lines
+
+
+def _forms(node: Node) -> list[str]:
+    """Every right-hand side of the op's ``formula``: ``["σ({0})", "1 / (1 + e^(−{0}))"]``."""
+    formula = type(node).formula
+    if not formula.startswith("{out} = "):
+        return []
+    return formula[len("{out} = ") :].split(" = ")
+
+
+def _as_operand(node: Node, labels: dict[int, str]) -> tuple[str, int]:
+    """A node's label with the precedence ``node_labels`` gives it (a name binds tightest)."""
+    label = labels[id(node)]
+    if node.name is not None:
+        return label, 4
+    if not node.inputs and label.startswith("-"):
+        return label, 1
+    return label, precedence(label)
+
+
+def _operand_numbers(
+    node: Node,
+    labels: dict[int, str],
+    expressions: dict[int, str],
+    numbers: dict[int, tuple[str, int]],
+    digits: int,
+) -> tuple[str, int]:
+    """How ``node`` reads in numbers where its label stands in an expression.
+
+    A node called by its expression (an unnamed op: ``w1 · x1``) is written out the same way,
+    numbers for names (``0.3 · 2``); any other node is its value. The form of the expression
+    is the one ``node_labels`` chose, so the numbers line up with the names.
+    """
+    shown = expressions.get(id(node))
+    if node.name is None and shown is not None and labels[id(node)] == shown:
+        args = [_as_operand(x, labels) for x in node.inputs]
+        forms = _forms(node)
+        scalars = all(isinstance(v, float) for v in _input_values(node))
+        if scalars and forms and _fill_expression(forms[0], args) == shown:
+            text = _fill_expression(_with_m(forms[0], node), [numbers[id(x)] for x in node.inputs])
+            return text, precedence(text)
+        if scalars:  # the short form, when the expression was long: L(a, y)
+            inner = ", ".join(numbers[id(x)][0] for x in node.inputs)
+            return f"{type(node).symbol}({inner})", 4
+    text = format_value(node.value, digits)
+    return text, 1 if text.startswith("-") else 4
+
+
+def _input_values(node: Node) -> list[Value]:
+    return [x.value for x in node.inputs]
+
+
+def _with_m(form: str, node: Node) -> str:
+    """A mean's ``(1/m)`` with its number of entries, as in the backward lines."""
+    m = getattr(node, "m", None)
+    return _STANDALONE_M.sub(str(m), form) if isinstance(m, int) else form

@@ -30,6 +30,7 @@ __all__ = [
     "node_expressions",
     "node_labels",
     "precedence",
+    "printable",
     "showable",
     "value_lines",
 ]
@@ -135,6 +136,12 @@ def showable(text: str) -> str:
     return _UNSHOWABLE.sub("\ufffd", text)
 
 
+def printable(text: str) -> str:
+    """``text`` as any page or picture can show it: control characters written out (``\\n``),
+    unwritable ones (lone surrogates) as ``\ufffd``."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in showable(text))
+
+
 def display_name(name: str) -> str:
     """A node's name as drawings and explanations show it, whatever the name holds.
 
@@ -150,8 +157,7 @@ def display_name(name: str) -> str:
     """
     if name == "":
         return EMPTY_NAME
-    text = showable(name)
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    text = printable(name)
     if len(text) > MAX_NAME:
         text = text[: MAX_NAME - 1] + "…"
     return text

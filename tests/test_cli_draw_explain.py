@@ -164,3 +164,23 @@ def _refused_by_argparse(arguments, capsys) -> str:
     captured = capsys.readouterr()
     assert captured.out == ""
     return captured.err
+
+
+def test_explain_takes_the_lectures_views(capsys):
+    assert main(["explain", "--collapse", "--literal", "--digits", "4"]) == 0
+    out = capsys.readouterr().out
+    g = lecture_graph()
+    g.L.backward()
+    assert str(explain(g.L, digits=4, collapse=True, fused=False)) in out
+    assert " 3. dz = da · a(1 − a) = (-1.333) · 0.7503(1 − 0.7503) = -0.2497" in out
+    assert " 4. dw1 = x1 · dz = 2 · (-0.2497) = -0.4995" in out
+
+
+def test_draw_writes_the_step_through_page(tmp_path, capsys):
+    page = tmp_path / "step.html"
+    assert main(["draw", "--step-through", str(page), "--collapse", "--alpha", "0.5"]) == 0
+    assert capsys.readouterr().out == (
+        f"wrote the step-through, 12 frames (forward, backward, update), {page}\n"
+    )
+    text = page.read_text(encoding="utf-8")
+    assert "α = 0.5" in text and text.count("<svg") == 12

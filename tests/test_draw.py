@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+import struct
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import graphviz
 import numpy as np
@@ -377,3 +379,85 @@ def test_a_fused_da_is_drawn_from_the_gradient_property():
     J.backward()
     source = html.unescape(draw(J).source)  # dA is computed when read: the picture holds it
     assert "dA:" in source and format_value(A.grad, 4) in source
+
+
+def _layout_of(svg: bytes | str) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """An SVG's size, and each node's outline coordinates by its DOT name."""
+    root = ET.fromstring(svg.encode() if isinstance(svg, str) else svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    size = {key: root.get(key) for key in ("width", "height", "viewBox")}
+    size["transform"] = root.find(f"{ns}g").get("transform")
+    outlines = (f"{ns}polygon", f"{ns}path")
+    nodes = {
+        g.find(f"{ns}title").text: [
+            el.get("points") or el.get("d") for el in g if el.tag in outlines
+        ]
+        for g in root.iter(f"{ns}g")
+        if "node" in (g.get("class") or "").split()
+    }
+    return size, nodes
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_step_frames_keep_one_size_and_every_node_in_its_place(tmp_path):
+    g = _graph()
+    g.L.backward()
+    frames = draw_steps(g.L)
+    layouts = [_layout_of(frame.pipe(format="svg")) for frame in frames]
+    assert len(layouts[0][1]) == 12
+    assert all(layout == layouts[0] for layout in layouts)  # no jumping from slide to slide
+    written = save_steps(g.L, tmp_path / "steps", format="png")
+    assert len({_png_size(p.read_bytes()) for p in written[:-1]}) == 1
+
+
+def test_step_frames_point_the_gradient_back_from_the_op_to_its_input():
+    g = _graph()
+    g.L.backward()
+    frames = draw_steps(g.L)
+    highlighted = [
+        [e for e in edge_statements(frame.source) if "penwidth=3" in e] for frame in frames
+    ]
+    assert highlighted[0] == []  # dL = 1: nothing comes back yet
+    assert all(len(edges) == 1 for edges in highlighted[1:])
+    assert all("dir=back" in e for edges in highlighted for e in edges)
+    # dz comes back along the dashed shortcut from L to z, its arrow at z.
+    (shortcut,) = highlighted[2]
+    assert "dashed" in shortcut and shortcut.strip().startswith("n8 -> n11")
+    assert all("dir=back" not in e for e in edge_statements(draw(g.L, highlight=g.z).source))
+
+
+def test_the_slideshow_shows_each_caption_once(tmp_path):
+    g = _graph()
+    g.L.backward()
+    page = html.unescape(save_steps(g.L, tmp_path / "steps")[-1].read_text(encoding="utf-8"))
+    for step in explain(g.L, digits=4).steps:
+        assert page.count(f": {step.formula_with_numbers}<") == 1  # the picture's title
+    assert "<p>" not in page  # and no paragraph repeating it
+
+
+def test_save_steps_writes_whole_files_or_no_folder(tmp_path, monkeypatch):
+    w = ag.Variable(0.5, name="x\ud800")  # not encodable as UTF-8: shown as x\ufffd
+    L = ag.log_loss(ag.sigmoid((w * 2.0).named("z"), name="a"), 1.0, name="L\ud800")
+    L.backward()
+    written = save_steps(L, tmp_path / "steps")
+    assert len(written) == len(explain(L).steps) + 1
+    assert "x\ufffd" in written[-1].read_text(encoding="utf-8")
+    assert "L\ufffd" in written[-1].read_text(encoding="utf-8")
+    calls = []
+    real = Path.write_bytes
+
+    def failing(self, data):
+        calls.append(self)
+        if len(calls) == 4:
+            raise OSError("disk full")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError, match="disk full"):
+        save_steps(L, tmp_path / "new" / "steps", format="png")
+    assert len(calls) == 4  # three files were written before the failure ...
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["steps"]  # ... and none is left

@@ -389,3 +389,33 @@ def test_update_refuses_constants_and_bad_learning_rates() -> None:
     other = ag.Variable(1.0, name="other")
     with pytest.raises(ValueError, match="not a node of the graph of L"):
         ag.explain_update(g.L, alpha=0.1, parameters=[other])
+
+
+def test_explain_forward_tells_each_op_in_the_order_forward_computes_it():
+    g = lecture_graph()  # no backward needed: the forward pass is all values
+    lines = ag.explain_forward(g.L, digits=4)
+    assert [c.node for c in lines][-3:] == [g.z, g.a, g.L]
+    z = lines[3]
+    assert z.formula == "z = w1 · x1 + w2 · x2 + b"
+    assert str(z) == "z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1"
+    assert lines[4].formula == "a = σ(z) = 1 / (1 + e^(−z))"
+    assert lines[0].formula == "w2 · x2"  # an unnamed op is called by its expression
+    assert [c.value for c in lines] == [c.node.value for c in lines]
+    g.w1.value = 1.0
+    with pytest.raises(ag.StaleGraphError, match=r"^explain_forward\(L\)"):
+        ag.explain_forward(g.L)
+    with pytest.raises(ValueError, match="explain_forward: digits must be an integer ≥ 1"):
+        ag.explain_forward(g.L.inputs[0], digits=0)
+
+
+def test_explain_forward_with_arrays_ends_with_the_value():
+    X = ag.Constant([[1.0, 2.0], [3.0, -1.0]], name="X")
+    w = ag.Variable([0.5, -1.0], name="w")
+    Z = (X @ w).named("Z")
+    J = ag.mean(ag.sigmoid(Z, name="A"), name="J")
+    lines = ag.explain_forward(J, digits=3)
+    assert [str(c) for c in lines] == [
+        "Z = X · w = [-1.5, 2.5]",
+        f"A = σ(Z) = 1 / (1 + e^(−Z)) = {format_value(ag.sigmoid(Z).value, 3)}",
+        f"J = (1/m) Σ A = {format_value(J.value, 3)}",
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -198,3 +199,50 @@ def test_the_drawing_of_lecture_2s_cost_shows_the_lectures_dZ() -> None:
     engine = html.unescape(ag.draw(J, convention="engine").source)
     dZ = ag.explain(J)[Z].value
     assert format_value(dZ, 4) in lecture and format_value(Z.grad, 4) in engine
+
+
+# --- the views in the step-through and the step pictures ------------------------------------
+
+
+def _geometry(svg: str) -> tuple:
+    root = ET.fromstring(svg)
+    nodes = {}
+    for group in root.iter("{http://www.w3.org/2000/svg}g"):
+        if "node" in (group.get("class") or "").split():
+            title = group.find("{http://www.w3.org/2000/svg}title").text
+            boxes = [el for el in group if el.tag[35:] in ("polygon", "path", "ellipse")]
+            nodes[title] = [el.get("points") or el.get("d") for el in boxes]  # not the text
+    return (root.get("width"), root.get("height"), root.get("viewBox")), nodes
+
+
+def test_the_step_through_tells_the_slide_and_keeps_one_layout() -> None:
+    g = lecture_graph()
+    g.L.backward()
+    steps = ag.step_through(g.L, collapse=True)
+    forward = [f for f in steps if f.phase == "forward"]
+    assert [f.node for f in forward] == [g.z, g.a, g.L]  # no frame inside the z box
+    backward = [f.caption for f in steps if f.phase == "backward"]
+    assert backward == [s.formula_with_numbers for s in ag.explain(g.L, digits=4, collapse=True)]
+    geometries = {repr(_geometry(f.svg)) for f in steps}
+    assert len(geometries) == 1  # every frame: the same size, every box in the same place
+
+
+def test_the_step_through_of_lecture_2s_cost_speaks_its_language() -> None:
+    X = ag.Constant(np.array([[2.0, -1.0], [1.0, 3.0], [0.5, 0.5]]), name="X")
+    w, b = ag.Variable(np.array([0.3, -0.4]), name="w"), ag.Variable(0.1, name="b")
+    J = ag.mean(ag.log_loss(ag.sigmoid(X @ w + b), np.array([1.0, 0.0, 1.0])), name="J")
+    J.backward()
+    captions = [f.caption for f in ag.step_through(J)]
+    assert any(c.startswith("Z = X · w + b = ") for c in captions)
+    assert any(c.startswith("dZ = A − Y = ") or c.startswith("dZ = A − y = ") for c in captions)
+    assert any(c.startswith("db = (1/m) · Σ dZ = (1/3) · ") for c in captions)
+
+
+def test_step_pictures_take_the_views_too() -> None:
+    g = lecture_graph()
+    g.L.backward()
+    frames = ag.draw_steps(g.L, collapse=True)
+    assert len(frames) == 6 and "step 4 of 6: dw1 = x1 · dz" in frames[3].source
+    literal = ag.draw_steps(g.L, fused=False)
+    assert "step 3 of 9: dz = da · a(1 − a) = " in literal[2].source
+    assert "shortcut" not in literal[2].source
