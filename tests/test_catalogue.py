@@ -153,20 +153,22 @@ def _overflowing() -> ag.LogisticRegression:
     return model
 
 
-def _float32_peak() -> float:
-    """The peak memory of ``fit`` on a float32 X, in units of X's bytes."""
+def _float32_peaks() -> list[tuple[int, int, int]]:
+    """``(peak, X.nbytes, m)`` of ``fit`` on a wide and a narrow float32 X, in bytes."""
     import tracemalloc
 
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(20_000, 200)).astype(np.float32)
-    y = X[:, 0] > 0
-    tracemalloc.start()
-    try:
-        LR(max_iter=2).fit(X, y)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak / X.nbytes
+    peaks = []
+    for shape in ((20_000, 200), (200_000, 5)):
+        X = np.random.default_rng(0).normal(size=shape).astype(np.float32)
+        y = X[:, 0] > 0
+        tracemalloc.start()
+        try:
+            LR(max_iter=2).fit(X, y)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        peaks.append((peak, X.nbytes, shape[0]))
+    return peaks
 
 
 def _same_model(a: ag.LogisticRegression, b: ag.LogisticRegression) -> bool:
@@ -384,10 +386,12 @@ ESTIMATOR: list[Case] = [
     ),
     Case(
         "X of float32 is copied once in fit",
-        _float32_peak,
-        result=lambda peak: peak <= 2.25,
-        expected="a peak of at most 2.25 times X's bytes: one float64 copy (2x) and the graph's "
-        "vectors of m numbers",
+        _float32_peaks,
+        # One float64 copy is twice X's bytes; the graph's Z, A, L, dZ … are about 9 vectors
+        # of m float64 (4.16x and 7.6x X's bytes before: a second copy).
+        result=lambda peaks: all(peak <= 2.2 * size + 10 * 8 * m for peak, size, m in peaks),
+        expected="a peak of at most 2.2 X.nbytes (one float64 copy) + 10 · 8m bytes (the "
+        "graph's vectors of m numbers): 2.16x for 20000 × 200, 5.6x for 200000 × 5",
     ),
     Case(
         "X of float32 trains the model of its float64 values",
