@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -292,6 +293,29 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+_RUN = r"\d(?:_?\d)*"  # digits, as float() reads them: 1_000 too
+_FLOAT = rf"(?:(?:{_RUN}(?:\.(?:{_RUN})?)?|\.{_RUN})(?:e[+-]?{_RUN})?|inf(?:inity)?|nan)"
+NEGATIVE_NUMBERS = re.compile(rf"-{_FLOAT}(?:,\s*[+-]?{_FLOAT})*$", re.IGNORECASE)
+"""A value that starts with a minus sign, in any notation ``float`` reads (``-1e3``, ``-.5e1``,
+``-1E+3``, ``-inf``), or a list of them (``--weights -0.3,1e-2``)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, reading ``--w1 -1e3`` as the option and its value.
+
+    argparse takes a word that starts with ``-`` for an option unless it looks like a negative
+    number, and its test knows only digits with at most a decimal point: ``--w1 -1e3`` (or
+    ``-inf``, ``-.5e1``, a list for ``--weights``) was "expected one argument", and only
+    ``--w1=-1e3`` worked. Its own switch for this, ``_negative_number_matcher``, is set here to
+    ``NEGATIVE_NUMBERS``. No option of this command looks like a negative number, so no option
+    is mistaken for a value. The subcommands' parsers are made of this class too.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = NEGATIVE_NUMBERS
+
+
 def _finite(text: str) -> float:
     """An argparse type: a finite float (argparse names the option in its message)."""
     try:
@@ -311,15 +335,26 @@ def _label(text: str) -> float:
     return number
 
 
+MAX_DIGITS = 17
+"""The most significant digits a float64 has to show: 17 tell every float64 from the next."""
+
+
 def _digits(text: str) -> int:
-    """An argparse type: a whole number of significant digits, at least 1."""
+    """An argparse type: a whole number of significant digits, from 1 to ``MAX_DIGITS``."""
     try:
-        number = int(text)
+        number = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        number = math.nan
+    if not number.is_integer():
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be ≥ 1, got {text!r}")
-    return number
+    if number > MAX_DIGITS:
+        raise argparse.ArgumentTypeError(
+            f"must be at most {MAX_DIGITS}: a float64 has no more significant digits to show; "
+            f"got {text!r}"
+        )
+    return int(number)
 
 
 def _count(text: str) -> int:
@@ -407,7 +442,7 @@ def _add_data_options(parser: argparse.ArgumentParser, graph: bool) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per job."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="autograd-lite",
         description="Backpropagation on a computation graph, for teaching.",
         epilog="Run 'autograd-lite COMMAND --help' for the options of a command.",

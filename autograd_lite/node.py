@@ -20,7 +20,9 @@ to read it.
 
 from __future__ import annotations
 
+import copyreg
 import itertools
+import threading
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, NamedTuple, TypeAlias
@@ -53,6 +55,31 @@ def _clock_past(tick: int) -> None:
     now = next(_clock)
     if now <= tick:
         _clock = itertools.count(tick + 1)
+
+
+_pickling = threading.local()
+"""``alone``: the id of the node whose pickle comes next in a flattened graph (``_Alone``)."""
+
+
+class _Alone:
+    """In a pickled graph, the marker before each node: "pickle the next node on its own".
+
+    Pickle and deepcopy reduce an object once, when they come to it, so the marker's reduce
+    runs right before the node's own (or before nothing, if the node was pickled already).
+    """
+
+    __slots__ = ("node_id",)
+
+    def __init__(self, node_id: int | None) -> None:
+        self.node_id = node_id
+
+    def __reduce__(self) -> Any:
+        _pickling.alone = self.node_id
+        return (_nothing, ())
+
+
+def _nothing() -> None:
+    """What a marker unpickles to."""
 
 
 def as_node(data: Operand, what: str = "value") -> Node:
@@ -419,8 +446,24 @@ class Node:
         "__weakref__",
     )
 
-    # numpy defers to our reflected operators, so ``X @ w`` and ``X * w`` build nodes.
+    # numpy defers to our reflected operators, so ``X @ w`` and ``X * w`` build nodes; so does
+    # pandas, to an object of a higher priority than its own (a DataFrame's is 4000), so
+    # ``df * w`` reads the frame's numbers as they are laid out. (``__array_priority__`` would
+    # add nothing: numpy reads it only for a class that does not set ``__array_ufunc__``.)
     __array_ufunc__ = None
+    __pandas_priority__ = 5000
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """Refused: numpy or pandas reading a node as numbers would compute past the graph."""
+        name = self.name or "node"
+        who = self.describe() if self.name else f"the {self.describe()}"
+        raise TypeError(
+            f"{who} is a node of a computation graph, not an array, and numpy or "
+            f"pandas asked for its numbers: {name}.value holds them. A pandas DataFrame or "
+            f"Series on the left of @ runs pandas' own dot, which cannot build a node: write "
+            f"ag.matmul(df, {name}) or df.to_numpy() @ {name}. Keep nodes in a list, not in "
+            f"a numpy array"
+        )
 
     symbol: ClassVar[str] = ""
     """Short label for drawings of an unnamed node: ``+``, ``σ``, ``@`` ..."""
@@ -757,28 +800,48 @@ class Node:
 
     def __getstate__(self) -> dict[str, Any]:
         state: dict[str, Any] = {}
-        for cls in type(self).__mro__:
-            for name in cls.__dict__.get("__slots__", ()):
-                if name in self._TRANSIENT or name in state or name == "__weakref__":
-                    continue
-                try:  # the slot itself, not a property of the same name (a leaf's value)
-                    state[name] = cls.__dict__[name].__get__(self)
-                except AttributeError:  # never set (a leaf's ``value`` slot)
-                    continue
+        for name, slot, transient in _fields(type(self)):
+            if transient:
+                continue
+            try:  # the slot itself, not a property of the same name (a leaf's value)
+                state[name] = slot.__get__(self)
+            except AttributeError:  # never set (a leaf's ``value`` slot)
+                continue
         try:
             state["_grad"] = self.grad  # a gradient computed on read is computed now
         except StaleGraphError:  # it belonged to values recomputed since: nothing to keep
             state["_grad"] = None
         return state
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickle (or deepcopy) a node and its graph, whatever the graph's depth.
+
+        Pickling a node pickles its inputs inside it, their inputs inside them, and so on:
+        a chain 50,000 nodes deep goes far past Python's recursion limit. So the node pickled
+        first (the output, usually) puts every node it depends on, inputs first, ahead of its
+        own state, each behind a marker that has it pickled on its own: by then its inputs
+        are pickled already, and it refers to them. Unpickling is a flat loop either way.
+        """
+        state = self.__getstate__()
+        if getattr(_pickling, "alone", None) == id(self):
+            _pickling.alone = None
+        else:
+            graph = self._orders()[0]
+            if graph:
+                ahead: list[Any] = []
+                for node in graph:
+                    ahead += (_Alone(id(node)), node)
+                ahead.append(_Alone(None))
+                state = {"_graph": ahead, **state}  # first: pickled before the inputs
+        return (copyreg.__newobj__, (type(self),), state)
+
     def __setstate__(self, state: dict[str, Any]) -> None:
         _clock_past(state.get("stamp", 0))  # later changes must stamp newer than these
-        for cls in type(self).__mro__:
-            for name in cls.__dict__.get("__slots__", ()):
-                if name in state:
-                    cls.__dict__[name].__set__(self, state[name])
-                elif name in self._TRANSIENT:
-                    cls.__dict__[name].__set__(self, None)
+        for name, slot, transient in _fields(type(self)):
+            if name in state:
+                slot.__set__(self, state[name])
+            elif transient:
+                slot.__set__(self, None)
 
     def __repr__(self) -> str:
         parts = [f"name={self.name!r}"] if self.name is not None else []
@@ -789,6 +852,23 @@ class Node:
             except StaleGraphError:  # computed on read, from numbers recomputed since
                 parts.append("grad=<of values recomputed since>")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+
+_FIELDS: dict[type[Node], tuple[tuple[str, Any, bool], ...]] = {}
+
+
+def _fields(cls: type[Node]) -> tuple[tuple[str, Any, bool], ...]:
+    """``(name, slot, transient)`` for each slot of ``cls``'s nodes, found once per class."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        found: dict[str, tuple[str, Any, bool]] = {}
+        for klass in cls.__mro__:
+            slots = klass.__dict__.get("__slots__", ())
+            for name in (slots,) if isinstance(slots, str) else slots:
+                if name not in found and name != "__weakref__":
+                    found[name] = (name, klass.__dict__[name], name in cls._TRANSIENT)
+        fields = _FIELDS[cls] = tuple(found.values())
+    return fields
 
 
 class _Leaf(Node):

@@ -276,6 +276,9 @@ class Mean(_Reduction):
     ``m`` is the number of entries averaged: with one loss per example, the cost
     ``J = (1/m) Σ L(i)`` sends ``dL(i) = dJ / m`` to each example, which is where the
     lecture's ``dw /= m`` comes from.
+
+    The mean of numbers whose sum overflows float64 is still their mean: ``ag.mean`` of two
+    losses of 1e308 is 1e308, not inf.
     """
 
     __slots__ = ()
@@ -289,9 +292,20 @@ class Mean(_Reduction):
             return x
         if x.size == 0:
             raise ShapeError(f"Mean of an empty array: {self.describe_inputs()}")
-        if self.axis is None and not self.keepdims:
-            return np.add.reduce(x, axis=None) / x.size  # np.mean's arithmetic, less overhead
-        return np.mean(x, axis=self.axis, keepdims=self.keepdims)
+        whole = self.axis is None and not self.keepdims
+        with np.errstate(over="ignore", invalid="ignore"):  # not finite: computed again below
+            if whole:  # np.mean's arithmetic, less overhead
+                mean = np.add.reduce(x, axis=None) / x.size
+            else:
+                mean = np.mean(x, axis=self.axis, keepdims=self.keepdims)
+        if math.isfinite(mean) if whole else np.isfinite(mean).all():
+            return mean
+        # The sum overflowed (two losses of 1e308 average 1e308), or an entry is inf or NaN.
+        # Σ (x/m) never overflows, and is inf or NaN only where an entry is (with numpy's
+        # warning for inf − inf): it replaces the means that are not finite, so every other
+        # mean keeps Σx / m to the last bit.
+        scaled = np.sum(x / (x.size // np.size(mean)), axis=self.axis, keepdims=self.keepdims)
+        return scaled if whole else np.where(np.isfinite(mean), mean, scaled)
 
     @property
     def m(self) -> int:

@@ -17,7 +17,7 @@ import os
 import pathlib
 import zipfile
 import zlib
-from typing import Any, Protocol, TypeVar
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 import numpy as np
 
@@ -131,8 +131,17 @@ def load_model(cls: type[Model], path: str | os.PathLike[str]) -> Model:
         damaged, or holds pickled objects (never unpickled).
     """
     where = os.fspath(path)
+    # The file is ours to close on every path: np.load leaves its own open when the archive
+    # inside is damaged.
+    with open(path, "rb") as file:
+        data = _read_arrays(file, where)
+    return _from_arrays(cls, data, where)
+
+
+def _read_arrays(file: BinaryIO, where: str) -> dict[str, np.ndarray]:
+    """Every saved array of the open ``.npz`` ``file``, by key; ``where`` names it in errors."""
     try:
-        archive = np.load(path, allow_pickle=False)
+        archive = np.load(file, allow_pickle=False)
     except ValueError:  # neither a zip archive nor a .npy array: numpy takes it for a pickle
         raise ValueError(
             f"{where}: not a saved LogisticRegression model (.npz) file; load reads only "
@@ -166,7 +175,12 @@ def load_model(cls: type[Model], path: str | os.PathLike[str]) -> Model:
                 raise _damaged(where, key, error) from None
             except _DAMAGED as error:
                 raise _damaged(where, key, error) from None
-    return _from_arrays(cls, data, where)
+            if not isinstance(data[key], np.ndarray):  # numpy hands over the member's bytes
+                raise ValueError(
+                    f"{where}: the saved model is damaged or was not written by "
+                    f"LogisticRegression.save: its member {key!r} is not a .npy array"
+                )
+    return data
 
 
 def _from_arrays(cls: type[Model], data: dict[str, np.ndarray], where: str) -> Model:
@@ -180,8 +194,12 @@ def _from_arrays(cls: type[Model], data: dict[str, np.ndarray], where: str) -> M
         raise ValueError(f"{where}: format {text('format')!r}, expected {_FORMAT!r}")
     try:
         params = json.loads(text("params"))
-    except json.JSONDecodeError as error:
+    except ValueError as error:  # JSONDecodeError, or an integer of too many digits
         raise ValueError(f"{where}: 'params' is not valid JSON: {error}") from None
+    except RecursionError:  # the parameters are numbers and strings: nothing nests
+        raise ValueError(
+            f"{where}: 'params' nests lists or objects too deep to be the saved parameters"
+        ) from None
     if isinstance(params, dict):
         # Saved before loop_form, batch_size, shuffle or random_state existed: each default is
         # what that model ran (the features loop; full batch, so no shuffle to seed).

@@ -24,7 +24,9 @@ def as_value(data: Any, what: str = "value", order: str = "C") -> Value:
 
     Arrays are always copied (in the memory ``order`` asked for), so changing the caller's
     array later cannot reach the graph. Integers and bools become float64; anything else
-    (strings, objects, complex) is a ``TypeError`` that names ``what``.
+    (strings, objects, complex) is a ``TypeError`` that names ``what``. A masked array with
+    masked entries is a ``ValueError``: the engine has no mask, and reading the array would
+    compute with the hidden numbers.
     """
     if isinstance(data, (float, int)):  # bool is an int
         try:
@@ -36,6 +38,13 @@ def as_value(data: Any, what: str = "value", order: str = "C") -> Value:
             ) from None
     if hasattr(data, "inputs") and hasattr(data, "describe"):  # a node (this module knows none)
         raise TypeError(f"{what}: expected numbers, got the node {data.describe()}")
+    if isinstance(data, np.ma.MaskedArray) and np.ma.is_masked(data):
+        raise ValueError(
+            f"{what}: a masked array with {np.ma.count_masked(data)} of its {data.size} entries "
+            f"masked; the engine has no mask and would compute with the hidden numbers. Say "
+            f"what a masked entry means first: data.filled(value) replaces them, "
+            f"data.compressed() drops them"
+        )
     try:
         array = np.asarray(data)
     except ValueError as error:  # ragged nested lists

@@ -17,7 +17,9 @@ import csv
 import io
 import math
 import os
+from collections.abc import Iterator
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -78,8 +80,8 @@ def read_csv(
     ------
     ValueError
         No header, a missing or repeated column name, a row with the wrong number of cells,
-        a cell that is not a finite number, or no examples: the message names the line and
-        the column.
+        a cell that is not a finite number, a cell longer than the csv module reads, or no
+        examples: the message names the line and the column.
         A file that is not UTF-8 text (a byte-order mark at the start is fine).
 
     Examples
@@ -108,7 +110,8 @@ def _parse_csv(
     file: io.TextIOBase, target: str, where: str
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     reader = csv.reader(file)
-    header = next(reader, None)
+    lines = _rows(reader, where)
+    header = next(lines, None)
     if header is None or not any(cell.strip() for cell in header):
         raise ValueError(f"{where}: the file is empty; the first row must name the columns")
     header = [cell.strip() for cell in header]
@@ -127,7 +130,7 @@ def _parse_csv(
         raise ValueError(f"{where}: the only column is the target {target!r}; no features")
     rows: list[list[float]] = []
     labels: list[str] = []
-    for row in reader:
+    for row in lines:
         if not any(cell.strip() for cell in row):
             continue  # blank lines, e.g. at the end of the file
         line = reader.line_num
@@ -148,6 +151,26 @@ def _parse_csv(
     if not rows:
         raise ValueError(f"{where}: no examples; the header row is followed by no data")
     return np.array(rows, dtype=np.float64), _labels(labels), feature_names
+
+
+def _rows(reader: Any, where: str) -> Iterator[list[str]]:
+    """The reader's rows; what the csv module cannot read is a ``ValueError`` naming the line."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            line = reader.line_num
+            if "field larger than field limit" in str(error):
+                raise ValueError(
+                    f"{where}, line {line}: a cell longer than {csv.field_size_limit():,} "
+                    "characters, the csv module's limit; no number is that long. A quote "
+                    "(\") that is never closed runs on into one cell: check the quotes on that "
+                    "line and the lines before it"
+                ) from None
+            raise ValueError(f"{where}, line {line}: not CSV that Python reads: {error}") from None
+        yield row
 
 
 def _number(cell: str, where: str, line: int, column: str) -> float:
