@@ -412,8 +412,6 @@ ENGINE: list[Case] = [
 
 
 # --- the estimator: LogisticRegression, its data, scikit-learn's conventions --------------------
-#
-# The helpers below import what only they need, so that this section stays apart from the others.
 
 LR = ag.LogisticRegression
 
@@ -431,8 +429,6 @@ def _fitted(**params: Any) -> ag.LogisticRegression:
 
 def _warned(call: Callable[[], Any]) -> tuple[Any, list[tuple[str, str]]]:
     """What ``call`` returns, and the (kind, message) of every warning it gave."""
-    import warnings
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = call()
@@ -450,8 +446,6 @@ def _error(call: Callable[[], Any]) -> BaseException | None:
 
 def _strict(call: Callable[[], Any]) -> Any:
     """``call`` with every warning an error, so ``_error`` catches the first one."""
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return call()
@@ -466,16 +460,12 @@ def _is_sklearn(kind: str) -> Callable[[Any], bool]:
     return check
 
 
-def _frame(X: np.ndarray, columns: list[Any]) -> Any:
-    import pandas as pd
-
+def _frame(X: np.ndarray, columns: list[Any]) -> pd.DataFrame:
     return pd.DataFrame(X, columns=columns)
 
 
-def _with_missing() -> Any:
+def _with_missing() -> pd.DataFrame:
     """A data frame of a nullable integer column holding pd.NA, and a float column."""
-    import pandas as pd
-
     return pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "b": [1.0, 2.0]})
 
 
@@ -541,10 +531,7 @@ def _same_model(a: ag.LogisticRegression, b: ag.LogisticRegression) -> bool:
 
 
 def _unsaved(model: ag.LogisticRegression) -> Any:
-    import pathlib
-    import tempfile
-
-    return model.save(pathlib.Path(tempfile.mkdtemp()) / "model.npz")
+    return model.save(Path(tempfile.mkdtemp()) / "model.npz")
 
 
 _NOT_FITTED = "This LogisticRegression instance is not fitted yet. Call 'fit'"
