@@ -108,19 +108,28 @@ def prepare(
     ((456, 30), (113, 30))
     >>> bool(np.allclose(data.X_train.mean(axis=0), 0))
     True
+    >>> huge = np.array([[1e200], [-1e200], [2e200], [-2e200]])   # std beyond float64 if squared
+    >>> prepare(huge, np.array([1, 0, 1, 0]), ["x"], 0.0).X_train.ravel().tolist()
+    [0.6324555320336759, -0.6324555320336759, 1.2649110640673518, -1.2649110640673518]
     """
     train, test = stratified_split(y, test_fraction, seed)
-    mean = X[train].mean(axis=0)
-    scale = X[train].std(axis=0)
+    # Each feature is first divided by the power of 2 that brings its largest |x| below 1:
+    # the mean and std of finite numbers then cannot overflow (the squares of ±1e200 would,
+    # making the std inf and the feature all zeros), and since dividing by a power of 2 is
+    # exact, the standardised numbers are those of the plain formula, bit for bit.
+    _, exponent = np.frexp(np.max(np.abs(X), axis=0, initial=0.0))
+    scaled = np.ldexp(X, -exponent)
+    mean = scaled[train].mean(axis=0)
+    scale = scaled[train].std(axis=0)
     scale[scale == 0] = 1.0  # a constant feature: centring makes it 0, dividing would give NaN
     return Prepared(
-        (X[train] - mean) / scale,
+        (scaled[train] - mean) / scale,
         y[train],
-        (X[test] - mean) / scale,
+        (scaled[test] - mean) / scale,
         y[test],
         list(feature_names),
-        mean,
-        scale,
+        np.ldexp(mean, exponent),
+        np.where(scale == 1.0, 1.0, np.ldexp(scale, exponent)),
     )
 
 

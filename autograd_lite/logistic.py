@@ -21,7 +21,9 @@ Examples are in the rows of ``X`` (shape m × n), as in numpy and scikit-learn; 
 them in columns (``Z = wᵀX + b`` with X of shape n × m). The API follows scikit-learn's
 conventions (``fit``/``predict``/``predict_proba``/``score``, ``coef_``, ``intercept_``,
 ``classes_``), so the model works in scikit-learn's ``clone``, ``Pipeline`` and
-``cross_val_score``; scikit-learn itself is never imported here.
+``cross_val_score``, and passes scikit-learn's own ``check_estimator``. scikit-learn is never
+needed (``autograd_lite.conventions`` keeps its conventions without it); when it is installed, a
+``NotFittedError`` is also scikit-learn's, so its tools catch it.
 
 Examples
 --------
@@ -48,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_lite.conventions import check_feature_names, feature_names, sklearn_kind
 from autograd_lite.lecture import ExampleLoop, VectorizedGraph, cost, example_loss
 from autograd_lite.minibatch import BatchGraphs, Examples, batch_rows, run_epoch
 from autograd_lite.node import Constant, Variable
@@ -59,6 +62,7 @@ from autograd_lite.validation import (
     check_finite,
     checked_classes,
     checked_params,
+    checked_sample_weight,
     checked_start,
     checked_X,
     checked_y,
@@ -73,7 +77,9 @@ class NotFittedError(ValueError, AttributeError):
     """The model was used before ``fit`` (or ``load``): scikit-learn's kind of error.
 
     It is both a ``ValueError`` and an ``AttributeError``, like ``sklearn.exceptions.
-    NotFittedError``, so code that catches either keeps working.
+    NotFittedError``, so code that catches either keeps working. When scikit-learn is
+    installed, the error raised is also a ``sklearn.exceptions.NotFittedError``
+    (``autograd_lite.conventions.sklearn_kind``), so scikit-learn's tools recognise it.
     """
 
 
@@ -170,6 +176,40 @@ def _start(n: int, coef_init: Any, intercept_init: Any) -> tuple[np.ndarray, flo
     return w, b
 
 
+_LARGEST = float(np.finfo(np.float64).max)
+
+
+def _logits(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    """``z = X·w + b`` for each row of ``X``, with the right sign even where it overflows.
+
+    ``X @ w + b`` is used as it is where it is finite. Where it is not, a product
+    ``x_j·w_j`` overflowed (``X``, ``w``, ``b`` are finite), and an ``inf − inf`` may have made
+    it NaN: a row with 1e300 and −0.9e300 against weights 1e10 would be predicted at random.
+    Those rows are computed again with ``(x, 1)`` and ``(w, b)`` each divided by a power of 2
+    that brings its largest entry below 1 (an exact division, which cannot change a sign),
+    then multiplied back: ``z`` as ``X @ w + b`` would give it with an unbounded exponent, so
+    ``±inf`` only where ``|z|`` itself is beyond float64.
+
+    Examples
+    --------
+    >>> _logits(np.array([[1e300, -0.9e300], [1.0, 2.0]]), np.array([1e10, 1e10]), 0.5).tolist()
+    [inf, 30000000000.5]
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = X @ w + b
+    lost = ~np.isfinite(z)
+    if not lost.any():
+        return z
+    rows = np.column_stack([X[lost], np.ones(np.count_nonzero(lost))])  # (x, 1)
+    weights = np.append(w, b)  # (w, b): not all 0, or z would be 0
+    _, row_exponents = np.frexp(np.max(np.abs(rows), axis=1))
+    _, weight_exponent = np.frexp(np.max(np.abs(weights)))
+    scaled = np.ldexp(rows, -row_exponents[:, None]) @ np.ldexp(weights, -weight_exponent)
+    with np.errstate(over="ignore"):
+        z[lost] = np.ldexp(scaled, row_exponents + weight_exponent)
+    return z
+
+
 # --- the estimator ----------------------------------------------------------------------------
 
 
@@ -228,6 +268,11 @@ class LogisticRegression:
         The two labels, sorted; ``classes_[1]`` plays the lecture's ``y = 1``.
     n_features_in_ : int
         The number of features ``n`` seen by ``fit``.
+    feature_names_in_ : numpy.ndarray of shape (n,), dtype object
+        The column names of ``X``, when ``fit`` was given a data frame whose column names are
+        all strings (otherwise not set). Every later call checks the names of its ``X``
+        against them, as scikit-learn does: columns in another order would silently give each
+        weight the wrong feature.
     loss_curve_ : list of float
         The cost ``J`` before each update, one entry per iteration. With mini-batches, the
         epoch's mean cost: each batch's ``J`` before its step, averaged over all m examples.
@@ -317,15 +362,21 @@ class LogisticRegression:
         return f"LogisticRegression({', '.join(changed)})"
 
     def __sklearn_tags__(self) -> Any:
-        """scikit-learn's estimator tags (only scikit-learn calls this, so it may import it)."""
-        from sklearn.utils import ClassifierTags, Tags, TargetTags
+        """scikit-learn's estimator tags (only scikit-learn calls this, so it may import it).
+
+        A classifier of two classes only, trained on a dense 2-D ``X`` of finite numbers and a
+        1-D ``y``, which it needs; ``fit`` refuses multiclass or continuous ``y``, NaN and
+        sparse ``X`` with scikit-learn's kinds of error.
+        """
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
 
         return Tags(
             estimator_type="classifier",
-            target_tags=TargetTags(required=True),
+            target_tags=TargetTags(required=True, single_output=True, multi_output=False),
             transformer_tags=None,
             regressor_tags=None,
             classifier_tags=ClassifierTags(multi_class=False),
+            input_tags=InputTags(two_d_array=True, sparse=False, allow_nan=False),
         )
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -371,10 +422,13 @@ class LogisticRegression:
             ``self``, fitted.
         """
         params = checked_params(self.get_params())
+        names = feature_names(X)
         if params.batch_size is not None:
-            return self._fit_batches(params, X, y, coef_init, intercept_init, callback)
+            return self._fit_batches(params, X, y, coef_init, intercept_init, callback, names)
         learning_rate, max_iter, method, loop_form, tol, verbose = params[:6]
-        X = checked_X(X)
+        # A float32 (or integer) X stays as it is: the graph's constant X is the one float64
+        # copy of the data, not a second one.
+        X = checked_X(X, convert=False)
         m, n = X.shape
         labels = checked_y(y, m)
         classes = two_classes(labels)
@@ -385,7 +439,7 @@ class LogisticRegression:
         if method == "vectorized":
             graph = VectorizedGraph(X, labels == classes[1])
         else:
-            graph = ExampleLoop(X, labels == classes[1], loop_form)
+            graph = ExampleLoop(X.astype(np.float64, copy=False), labels == classes[1], loop_form)
         progress = _Progress(f"method={method!r}", max_iter, verbose)
         curve: list[float] = []
         # Overflow only happens when the descent diverges, which check_finite reports (so the
@@ -403,7 +457,7 @@ class LogisticRegression:
                 if tol is not None and i > 0 and curve[-2] - J < tol:
                     break
                 progress.tick(i, J)
-        return self._fitted(w, b, classes, curve, None)
+        return self._fitted(w, b, classes, curve, None, names)
 
     def _fit_batches(
         self,
@@ -413,6 +467,7 @@ class LogisticRegression:
         coef_init: Any,
         intercept_init: Any,
         callback: Callable[[GradientStep], None] | None,
+        names: np.ndarray | None,
     ) -> LogisticRegression:
         """``fit`` with mini-batches: one epoch over the batches per iteration."""
         examples = Examples(X, y)
@@ -444,7 +499,7 @@ class LogisticRegression:
                 if params.tol is not None and i > 0 and curve[-2] - J < params.tol:
                     break
         examples.release()
-        return self._fitted(w, b, classes, curve, rng)
+        return self._fitted(w, b, classes, curve, rng, names)
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> LogisticRegression:
         """One pass of gradient descent over one chunk of the data, from where the model is.
@@ -499,15 +554,20 @@ class LogisticRegression:
         (True, 2)
         """
         params = checked_params(self.get_params())
-        examples = Examples(X, y)
         fitted = hasattr(self, "coef_")
+        names = feature_names(X)
+        if fitted:
+            check_feature_names(self._feature_names(), X, type(self).__name__)
+            names = self._feature_names()
+        examples = Examples(X, y)
         if fitted:
             w, b = self._parameters()
             if examples.n != w.shape[0]:
                 raise ValueError(
-                    f"X has {examples.n} features (shape {(examples.m, examples.n)}), but this "
-                    f"LogisticRegression was fitted with {w.shape[0]} features "
-                    "(n_features_in_); every call to partial_fit must give the same features"
+                    f"X has {examples.n} features, but {type(self).__name__} is expecting "
+                    f"{w.shape[0]} features as input (n_features_in_, shape of X "
+                    f"{(examples.m, examples.n)}); every call to partial_fit must give the "
+                    "same features"
                 )
             known = np.asarray(self.classes_)
             if classes is not None and not np.array_equal(checked_classes(classes), known):
@@ -545,7 +605,7 @@ class LogisticRegression:
         curve = [*getattr(self, "loss_curve_", []), J] if fitted else [J]
         if params.verbose:  # fit's line, for this call's entry of loss_curve_
             _Progress("partial_fit", 1, params.verbose).cost(len(curve) - 1, J)
-        return self._fitted(w, b, known, curve, rng)
+        return self._fitted(w, b, known, curve, rng, names)
 
     def _fitted(
         self,
@@ -554,6 +614,7 @@ class LogisticRegression:
         classes: np.ndarray,
         curve: list[float],
         rng: np.random.Generator | None,
+        names: np.ndarray | None,
     ) -> LogisticRegression:
         """Set what training learnt (and the shuffle's generator, for partial_fit to go on)."""
         n = w.shape[0]
@@ -561,31 +622,53 @@ class LogisticRegression:
         self.intercept_ = np.array([b])
         self.classes_ = classes
         self.n_features_in_ = n
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):  # refitted on data without names
+            del self.feature_names_in_
         self.loss_curve_ = curve
         self.n_iter_ = len(curve)
         self._rng = rng
         return self
 
+    def _feature_names(self) -> np.ndarray | None:
+        return getattr(self, "feature_names_in_", None)
+
     # --- prediction ------------------------------------------------------------------------------
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """``z = X·w + b`` for each example (shape (m,)): positive means ``classes_[1]``."""
+        """``z = X·w + b`` for each example (shape (m,)): positive means ``classes_[1]``.
+
+        Each ``z`` is the one ``X @ w + b`` gives, and keeps its sign even where that
+        overflows: where ``|z|`` is beyond the largest float64 (about 1.8e308) it is ``±inf``,
+        never NaN (see ``_logits``).
+
+        Examples
+        --------
+        >>> model = LogisticRegression(max_iter=1).fit([[0.0, 1.0], [1.0, 0.0]], [0, 1])
+        >>> model.coef_, model.intercept_ = np.array([[1e10, 1e10]]), np.array([0.0])
+        >>> model.decision_function([[1e300, -0.9e300]])     # 1e309: too large, but positive
+        array([inf])
+        """
         w, b = self._parameters()
+        check_feature_names(self._feature_names(), X, type(self).__name__)
         X = checked_X(X)
         if X.shape[1] != w.shape[0]:
             raise ValueError(
-                f"X has {X.shape[1]} features, but this LogisticRegression was fitted with "
-                f"{w.shape[0]} features"
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{w.shape[0]} features as input (n_features_in_, set by fit)"
             )
-        return X @ w + b
+        return _logits(X, w, b)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """The probability of each class, shape (m, 2), columns in the order of ``classes_``.
 
         The second column is the lecture's ``a = σ(z)``; the first is ``1 − a``, computed as
-        ``σ(−z)`` so that it does not round to 0.
+        ``σ(−z)`` so that it does not round to 0. A ``z`` too large for float64 gives exactly
+        0 and 1.
         """
-        z = self.decision_function(X)
+        # σ(±1.8e308) is already exactly 1 or 0: the engine is given finite numbers only.
+        z = np.clip(self.decision_function(X), -_LARGEST, _LARGEST)
         return np.column_stack([sigmoid(-z).value, sigmoid(z).value]).reshape(-1, 2)
 
     def predict(self, X: Any) -> np.ndarray:
@@ -594,14 +677,30 @@ class LogisticRegression:
         return self.classes_[(z > 0).astype(int)]
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """The accuracy on ``(X, y)``: the fraction of examples predicted right."""
+        """The accuracy on ``(X, y)``: the fraction of examples predicted right.
+
+        With ``sample_weight`` (one finite weight >= 0 per example, not all 0), the weighted
+        fraction: the weights of the examples predicted right over the sum of all weights.
+
+        Examples
+        --------
+        >>> model = LogisticRegression(max_iter=50).fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
+        >>> model.score([[0.0], [3.0]], [1, 1]), model.score([[0.0], [3.0]], [1, 1], [1, 3])
+        (0.5, 0.75)
+        """
         predicted = self.predict(X)
         labels = checked_y(y, len(predicted))
-        return float(np.average(predicted == labels, weights=sample_weight))
+        weights = checked_sample_weight(sample_weight, len(predicted))
+        right = predicted == labels
+        if weights is None:
+            return float(np.mean(right))
+        # Divided by the largest first, so that weights near 1e308 cannot sum to inf.
+        return float(np.average(right, weights=weights / weights.max()))
 
     def cost(self, X: Any, y: Any) -> float:
         """The cost ``J`` (mean log-loss) of the current parameters on ``(X, y)``."""
         w, b = self._parameters()
+        check_feature_names(self._feature_names(), X, type(self).__name__)
         X = checked_X(X)
         labels = checked_y(y, X.shape[0])
         unknown = ~np.isin(labels, self.classes_)
@@ -643,7 +742,7 @@ class LogisticRegression:
 
     def _parameters(self) -> tuple[np.ndarray, float]:
         if not hasattr(self, "coef_"):
-            raise NotFittedError(
+            raise sklearn_kind(NotFittedError)(
                 "This LogisticRegression instance is not fitted yet. Call 'fit' with "
                 "appropriate arguments before using this estimator."
             )

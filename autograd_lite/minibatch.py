@@ -44,6 +44,7 @@ from autograd_lite.validation import (
     checked_layout,
     checked_X,
     checked_y,
+    refuse_sparse_or_masked,
     two_classes,
 )
 
@@ -138,6 +139,7 @@ class Examples:
     """
 
     def __init__(self, X: Any, y: Any) -> None:
+        refuse_sparse_or_masked(X, "X")  # a sparse matrix can be sliced by rows, but not read
         self.lazy = _read_by_rows(X)
         if self.lazy:
             self.X = X
@@ -210,8 +212,8 @@ class Examples:
             i, j = np.argwhere(~finite)[0]
             row = range(self.m)[rows][i] if isinstance(rows, slice) else rows[i]
             raise ValueError(
-                f"X must be finite, but X[{row}, {j}] is {block[i, j]} (X is read and checked "
-                "one mini-batch at a time)"
+                f"X must be finite, but X[{row}, {j}] is {block[i, j]} (NaN or inf; X is read "
+                "and checked one mini-batch at a time): drop that example or fill in the value"
             )
         return block, labels
 

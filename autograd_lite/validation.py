@@ -2,7 +2,10 @@
 
 Every function here either returns its input converted to what training needs (float64 arrays,
 plain Python numbers) or raises a ``ValueError`` whose message says what is wrong and, where it
-can, how to fix it. Training and prediction never see input that did not pass through here.
+can, how to fix it (a ``TypeError`` for data of the wrong kind altogether: a sparse matrix, an
+entry that is not a number). Training and prediction never see input that did not pass through
+here. Where scikit-learn's tools look for words in a message (``check_estimator`` does), the
+message has them, in a sentence of its own.
 
 Examples
 --------
@@ -12,17 +15,19 @@ dtype('float64')
 >>> checked_X([1.0, 2.0])
 Traceback (most recent call last):
 ...
-ValueError: X must be 2-D, one example per row (shape (m, n)), got shape (2,); ...
+ValueError: X must be 2-D, one example per row (shape (m, n)), got shape (2,). Reshape your ...
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from autograd_lite.conventions import DataConversionWarning, sklearn_kind
 from autograd_lite.lecture import LOOP_FORMS
 
 __all__ = [
@@ -35,8 +40,10 @@ __all__ = [
     "checked_classes",
     "checked_layout",
     "checked_params",
+    "checked_sample_weight",
     "checked_start",
     "checked_y",
+    "refuse_sparse_or_masked",
     "same",
     "two_classes",
 ]
@@ -232,43 +239,155 @@ def check_finite(
     )
 
 
-def checked_X(X: Any) -> np.ndarray:
-    """``X`` as a 2-D float64 array of finite numbers, or a ``ValueError`` that says why not.
+def checked_X(X: Any, convert: bool = True) -> np.ndarray:
+    """``X`` as a 2-D array of finite real numbers, or an error that says why not.
 
     Parameters
     ----------
     X : array-like of shape (m, n)
-        One example per row; at least one example and one feature.
+        One example per row; at least one example and one feature. A sparse matrix is refused
+        (``TypeError``), and so is a masked array with masked entries: their numbers are not
+        ``X``'s own, and reading them would train on the hidden values.
+    convert : bool, default True
+        ``True``: return float64 (not copied when ``X`` already is). ``False``: an array of
+        bools, integers, float16 or float32 is returned as it is, checked but not copied, for a
+        caller that makes its own float64 copy anyway (the graph's constant ``X`` does): one
+        copy of the data in memory, not two. Other dtypes are converted to float64 all the
+        same (a ``longdouble`` can overflow on the way, so it is checked after).
 
     Returns
     -------
     numpy.ndarray
-        ``X`` as float64 (not copied when it already is).
+        ``X`` as float64, or as it was (see ``convert``).
 
     Raises
     ------
     ValueError
-        For ragged, non-numeric, non-2-D, empty or non-finite input.
+        For ragged, non-numeric, complex, non-2-D, empty or non-finite input, or masked
+        entries.
+    TypeError
+        For sparse input, or entries that are not numbers at all (a dict, ``pd.NA``).
+
+    Examples
+    --------
+    >>> checked_X(np.ones((2, 3), dtype=np.float32), convert=False).dtype
+    dtype('float32')
+    >>> checked_X([[1.0, float("nan")]])
+    Traceback (most recent call last):
+    ...
+    ValueError: X must be finite, but X[0, 1] is nan (1 NaN or inf entries in all): ...
     """
+    refuse_sparse_or_masked(X, "X")
+    if X is None:
+        raise ValueError("X is None: give the examples, an array of shape (m, n), one per row")
     try:
         array = np.asarray(X)
     except ValueError as error:  # ragged nested lists
         raise ValueError(f"X must be a 2-D array of numbers; cannot read it: {error}") from None
     if array.dtype.kind == "O":
-        try:
-            array = array.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError("X must hold numbers, but some entries are not numbers") from None
+        array = _numbers(array)
     checked_layout(array.shape, array.dtype)
-    array = np.asarray(array, dtype=np.float64)
-    finite = np.isfinite(array)
-    if not finite.all():
-        i, j = np.argwhere(~finite)[0]
-        raise ValueError(
-            f"X must be finite, but X[{i}, {j}] is {array[i, j]} "
-            f"({np.count_nonzero(~finite)} non-finite entries in all)"
-        )
+    if convert or not (array.dtype.kind in "biu" or array.dtype.itemsize <= 8):
+        array = np.asarray(array, dtype=np.float64)
+    if array.dtype.kind == "f":
+        finite = np.isfinite(array)
+        if not finite.all():
+            i, j = np.argwhere(~finite)[0]
+            raise ValueError(
+                f"X must be finite, but X[{i}, {j}] is {array[i, j]} "
+                f"({np.count_nonzero(~finite)} NaN or inf entries in all): drop those examples "
+                "or fill in the missing values first"
+            )
     return array
+
+
+def _numbers(array: np.ndarray) -> np.ndarray:
+    """An object array of numbers as float64, or numpy's error naming the first entry that is
+    not a number (``TypeError`` for a dict or ``pd.NA``, ``ValueError`` for a string)."""
+    try:
+        return array.astype(np.float64)
+    except (TypeError, ValueError) as error:
+        where, value = next(
+            (where, value) for where, value in np.ndenumerate(array) if not _is_number(value)
+        )
+        position = ", ".join(map(str, where))
+        raise type(error)(
+            f"X must hold numbers, but X[{position}] is {value!r}, not a number ({error}); "
+            "missing values must be filled in, or their examples dropped, first"
+        ) from None
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def refuse_sparse_or_masked(data: Any, what: str) -> None:
+    """Refuse a sparse matrix (``TypeError``) and a masked array with masked entries.
+
+    ``np.asarray`` would turn a sparse matrix into a 0-d object array, and a masked array into
+    its data with the masked entries' hidden values in it: a silently different data set.
+    A masked array with no entry masked is its data, and passes.
+
+    Parameters
+    ----------
+    data : Any
+        ``X``, ``y`` or ``sample_weight`` as given.
+    what : str
+        Its name, for the message.
+
+    Raises
+    ------
+    TypeError
+        For a scipy.sparse (or pydata sparse) matrix or array.
+    ValueError
+        For a ``numpy.ma.MaskedArray`` with masked entries.
+
+    Examples
+    --------
+    >>> refuse_sparse_or_masked(np.ma.masked_array([[1.0, 100.0]], mask=[[0, 1]]), "X")
+    Traceback (most recent call last):
+    ...
+    ValueError: X is a masked array with 1 masked entries (X[0, 1] is masked): ...
+    """
+    module = type(data).__module__ or ""
+    if module.startswith(("scipy.sparse", "sparse.")) or (
+        hasattr(data, "nnz") and hasattr(data, "todense")
+    ):
+        shape = getattr(data, "shape", None)
+        size = ""
+        if isinstance(shape, tuple) and shape:
+            size = f" (a dense float64 copy of shape {shape} takes {_bytes(8 * math.prod(shape))})"
+        raise TypeError(
+            f"{what} is a sparse matrix ({type(data).__name__}): sparse input is not supported, "
+            f"the model needs dense data. Convert it with {what}.toarray() first{size}"
+        )
+    if isinstance(data, np.ma.MaskedArray):
+        mask = np.ma.getmaskarray(data)
+        if mask.any():
+            where = ", ".join(map(str, np.argwhere(mask)[0]))
+            fix = (
+                "drop the examples with masked entries (X[~X.mask.any(axis=1)]) or fill "
+                "them in (X.filled(value))"
+                if what == "X"
+                else f"drop those examples or fill them in ({what}.filled(value))"
+            )
+            raise ValueError(
+                f"{what} is a masked array with {np.count_nonzero(mask)} masked entries "
+                f"({what}[{where}] is masked): the model does not read masks, and unmasking "
+                f"would use the hidden values; {fix} first"
+            )
+
+
+def _bytes(count: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if count < 1000:
+            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+    return f"{count:.1f} TB"
 
 
 def checked_layout(shape: tuple[int, ...], dtype: np.dtype[Any]) -> tuple[int, int]:
@@ -276,6 +395,8 @@ def checked_layout(shape: tuple[int, ...], dtype: np.dtype[Any]) -> tuple[int, i
 
     ``checked_X`` starts with it; mini-batch training (``autograd_lite.minibatch``) calls it
     alone for data it reads one batch at a time, and checks each batch's numbers as it reads it.
+    The messages are scikit-learn's where its tools look for them ("Complex data not
+    supported", "Reshape your data", "0 feature(s)").
 
     Parameters
     ----------
@@ -299,22 +420,39 @@ def checked_layout(shape: tuple[int, ...], dtype: np.dtype[Any]) -> tuple[int, i
     >>> checked_layout((1000, 3), np.dtype(np.float32))
     (1000, 3)
     """
+    if dtype.kind == "c":
+        raise ValueError(
+            f"Complex data not supported: X must hold real numbers, got dtype {dtype}"
+        )
     if dtype.kind not in "biuf":
         raise ValueError(f"X must hold real numbers, got dtype {dtype}")
     if len(shape) != 2:
+        hint = (
+            ". Reshape your data: X.reshape(-1, 1) if it has a single feature, "
+            "X.reshape(1, -1) if it is a single example"
+            if len(shape) == 1
+            else ""
+        )
         raise ValueError(
-            f"X must be 2-D, one example per row (shape (m, n)), got shape {shape}; "
-            "for a single feature use X.reshape(-1, 1), for a single example X.reshape(1, -1)"
+            f"X must be 2-D, one example per row (shape (m, n)), got shape {shape}{hint}"
         )
     if shape[0] == 0:
-        raise ValueError(f"X has no examples (shape {shape})")
+        raise ValueError(
+            f"X has no examples: 0 sample(s) (shape={shape}) while a minimum of 1 is required"
+        )
     if shape[1] == 0:
-        raise ValueError(f"X has no features (shape {shape})")
+        raise ValueError(
+            f"X has no features: 0 feature(s) (shape={shape}) while a minimum of 1 is "
+            "required; each example needs at least one number"
+        )
     return int(shape[0]), int(shape[1])
 
 
 def checked_y(y: Any, m: int) -> np.ndarray:
     """``y`` as a 1-D array of ``m`` labels, of any comparable kind.
+
+    A column ``y`` of shape (m, 1) is taken as ``y.ravel()``, with a ``DataConversionWarning``,
+    as scikit-learn does.
 
     Parameters
     ----------
@@ -331,9 +469,43 @@ def checked_y(y: Any, m: int) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``y`` is not 1-D, not ``m`` long, or holds NaN or inf.
+        If ``y`` is missing (``None``), not 1-D, not ``m`` long, complex, masked, or holds NaN
+        or inf.
+    TypeError
+        If ``y`` is a sparse matrix.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     checked_y([[0], [1], [1]], 3).tolist()
+    [0, 1, 1]
+    >>> str(caught[0].message)[:57]
+    'A column-vector y was passed when a 1d array was expected'
     """
+    if y is None:
+        raise ValueError(
+            "this model requires y to be passed, but the target y is None: give one label per "
+            "example, an array of shape (m,)"
+        )
+    refuse_sparse_or_masked(y, "y")
     labels = np.asarray(y)
+    if labels.dtype.kind == "c":
+        raise ValueError(
+            f"Complex data not supported: y holds complex numbers (dtype {labels.dtype}); the "
+            "labels must be real numbers, bools or strings"
+        )
+    if labels.ndim == 2 and labels.shape[1] == 1 and labels.shape[0] != 1:
+        warnings.warn(
+            sklearn_kind(DataConversionWarning)(
+                "A column-vector y was passed when a 1d array was expected: y of shape "
+                f"{labels.shape} is taken as y.ravel(), of shape {labels.shape[:1]}; pass "
+                "a 1-D y to silence this warning"
+            ),
+            stacklevel=3,
+        )
+        labels = labels.ravel()
     if labels.ndim != 1:
         raise ValueError(
             f"y must be 1-D, one label per example, got shape {labels.shape}"
@@ -348,6 +520,10 @@ def checked_y(y: Any, m: int) -> np.ndarray:
 
 def two_classes(labels: np.ndarray) -> np.ndarray:
     """The two distinct labels of ``labels``, sorted: ``classes_`` for a binary model.
+
+    Any two labels will do, numbers with a fraction too; more than two are refused in
+    scikit-learn's words: a target of many fractional numbers is "continuous" (a regression
+    target), one of several classes "multiclass".
 
     Parameters
     ----------
@@ -368,6 +544,10 @@ def two_classes(labels: np.ndarray) -> np.ndarray:
     --------
     >>> two_classes(np.array(["yes", "no", "yes"])).tolist()
     ['no', 'yes']
+    >>> two_classes(np.array([0.5, 1.25, 3.0]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Unknown label type: continuous. y holds 3 different numbers, ...
     """
     try:
         classes = np.unique(labels)
@@ -375,16 +555,78 @@ def two_classes(labels: np.ndarray) -> np.ndarray:
         raise ValueError(f"the labels in y cannot be compared with each other: {error}") from None
     if len(classes) == 1:
         raise ValueError(
-            f"y has a single class, {classes.tolist()[0]!r}: logistic regression needs "
+            f"y has only one class, {classes.tolist()[0]!r}: logistic regression needs "
             "examples of two classes"
         )
     if len(classes) > 2:
         shown = ", ".join(repr(c) for c in classes[:5].tolist())
+        shown += " …" if len(classes) > 5 else ""
+        if classes.dtype.kind == "f" and np.any(classes != np.floor(classes)):
+            raise ValueError(
+                f"Unknown label type: continuous. y holds {len(classes)} different numbers, "
+                f"not all whole ({shown}): this looks like a regression target, but a "
+                "classifier needs discrete labels, and this one exactly two"
+            )
         raise ValueError(
-            f"y has {len(classes)} classes ({shown}{' …' if len(classes) > 5 else ''}); this "
-            "logistic regression is binary and needs exactly two"
+            f"Only binary classification is supported. The type of the target is multiclass: "
+            f"y has {len(classes)} classes ({shown}); this logistic regression needs exactly two"
         )
     return classes
+
+
+def checked_sample_weight(sample_weight: Any, m: int) -> np.ndarray | None:
+    """``score``'s ``sample_weight``: one finite weight >= 0 per example, not all 0.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (m,), a number, or None
+        The weight of each example in the weighted accuracy; a number weighs all alike.
+    m : int
+        The number of examples.
+
+    Returns
+    -------
+    numpy.ndarray of shape (m,), or None
+        The weights as float64, or ``None`` for none given.
+
+    Raises
+    ------
+    ValueError
+        Naming ``sample_weight`` and what is wrong: its shape, a NaN, inf or negative weight,
+        or weights that are all 0.
+
+    Examples
+    --------
+    >>> checked_sample_weight([1, 2], 6)
+    Traceback (most recent call last):
+    ...
+    ValueError: sample_weight must hold one weight per example: shape (6,) for the 6 ...
+    """
+    if sample_weight is None:
+        return None
+    refuse_sparse_or_masked(sample_weight, "sample_weight")
+    weights = np.asarray(sample_weight)
+    if weights.dtype.kind not in "biuf":
+        raise ValueError(f"sample_weight must hold real numbers, got dtype {weights.dtype}")
+    weights = weights.astype(np.float64)
+    if weights.ndim == 0:
+        weights = np.full(m, float(weights))
+    if weights.shape != (m,):
+        raise ValueError(
+            f"sample_weight must hold one weight per example: shape ({m},) for the {m} "
+            f"examples of X, got shape {weights.shape}"
+        )
+    bad = ~np.isfinite(weights) | (weights < 0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"sample_weight must be finite and >= 0, but sample_weight[{i}] is {weights[i]}"
+        )
+    if not weights.any():
+        raise ValueError(
+            "sample_weight is 0 for every example: at least one weight must be positive"
+        )
+    return weights
 
 
 def checked_classes(classes: Any) -> np.ndarray:

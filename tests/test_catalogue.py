@@ -413,7 +413,558 @@ ENGINE: list[Case] = [
 
 # --- the estimator: LogisticRegression, its data, scikit-learn's conventions --------------------
 
-ESTIMATOR: list[Case] = []
+LR = ag.LogisticRegression
+
+
+def _data(m: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(m, 3))
+    y = (X @ np.array([1.0, -2.0, 0.5]) + 0.3 * rng.normal(size=m) > 0).astype(int)
+    return X, y
+
+
+def _fitted(**params: Any) -> ag.LogisticRegression:
+    return LR(**{"max_iter": 20, **params}).fit(*_data())
+
+
+def _warned(call: Callable[[], Any]) -> tuple[Any, list[tuple[str, str]]]:
+    """What ``call`` returns, and the (kind, message) of every warning it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = call()
+    return result, [(w.category.__name__, str(w.message)) for w in caught]
+
+
+def _error(call: Callable[[], Any]) -> BaseException | None:
+    """The exception ``call`` raised (``None`` if it raised none)."""
+    try:
+        call()
+    except Exception as error:  # any kind: the case's predicate judges it
+        return error
+    return None
+
+
+def _strict(call: Callable[[], Any]) -> Any:
+    """``call`` with every warning an error, so ``_error`` catches the first one."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return call()
+
+
+def _is_sklearn(kind: str) -> Callable[[Any], bool]:
+    def check(error: Any) -> bool:
+        import sklearn.exceptions
+
+        return isinstance(error, getattr(sklearn.exceptions, kind))
+
+    return check
+
+
+def _frame(X: np.ndarray, columns: list[Any]) -> pd.DataFrame:
+    return pd.DataFrame(X, columns=columns)
+
+
+def _with_missing() -> pd.DataFrame:
+    """A data frame of a nullable integer column holding pd.NA, and a float column."""
+    return pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "b": [1.0, 2.0]})
+
+
+def _named_fit() -> ag.LogisticRegression:
+    X, y = _data()
+    return LR(max_iter=20).fit(_frame(X, ["radius", "texture", "area"]), y)
+
+
+def _sparse(X: np.ndarray) -> Any:
+    import scipy.sparse
+
+    return scipy.sparse.csr_matrix(X)
+
+
+def _masked_row(X: np.ndarray) -> np.ma.MaskedArray:
+    """``X`` with its first entry replaced by 100 and masked: a hidden value, not data."""
+    hidden = X.copy()
+    hidden[0, 0] = 100.0
+    return np.ma.masked_array(hidden, mask=np.eye(1, hidden.size).reshape(hidden.shape))
+
+
+def _standardised_demo(value: float) -> tuple[bool, float]:
+    """The demo's preparation of a column of ±value that separates the classes perfectly."""
+    from autograd_lite.demo import prepare
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 3))
+    y = (rng.random(100) > 0.5).astype(int)
+    X[:, 0] = np.where(y == 1, value, -value)
+    data = prepare(X, y, ["separating", "noise 1", "noise 2"])
+    finite = bool(np.isfinite(data.X_train).all() and np.isfinite(data.X_test).all())
+    score = LR(max_iter=100).fit(data.X_train, data.y_train).score(data.X_test, data.y_test)
+    return finite, score
+
+
+def _overflowing() -> ag.LogisticRegression:
+    """A model whose z for [1e300, −0.9e300] is 1e309: beyond float64, but positive."""
+    model = LR(max_iter=1).fit([[0.0, 1.0], [1.0, 0.0]], ["no", "yes"])
+    model.coef_, model.intercept_ = np.array([[1e10, 1e10]]), np.array([0.0])
+    return model
+
+
+def _float32_peaks() -> list[tuple[int, int, int]]:
+    """``(peak, X.nbytes, m)`` of ``fit`` on a wide and a narrow float32 X, in bytes."""
+    import tracemalloc
+
+    peaks = []
+    for shape in ((20_000, 200), (200_000, 5)):
+        X = np.random.default_rng(0).normal(size=shape).astype(np.float32)
+        y = X[:, 0] > 0
+        tracemalloc.start()
+        try:
+            LR(max_iter=2).fit(X, y)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        peaks.append((peak, X.nbytes, shape[0]))
+    return peaks
+
+
+def _same_model(a: ag.LogisticRegression, b: ag.LogisticRegression) -> bool:
+    return bool(np.array_equal(a.coef_, b.coef_) and np.array_equal(a.intercept_, b.intercept_))
+
+
+def _unsaved(model: ag.LogisticRegression) -> Any:
+    return model.save(Path(tempfile.mkdtemp()) / "model.npz")
+
+
+_NOT_FITTED = "This LogisticRegression instance is not fitted yet. Call 'fit'"
+
+ESTIMATOR: list[Case] = [
+    # -- the model used before fit
+    *(
+        Case(
+            f"{use} before fit",
+            lambda use=use: (
+                _unsaved(LR()) if use == "save" else getattr(LR(), use)([[1.0, 2.0]])
+            ),
+            raises=ag.NotFittedError,
+            message=_NOT_FITTED,
+        )
+        for use in ("predict", "predict_proba", "decision_function", "save")
+    ),
+    Case(
+        "predict before fit: the error is a ValueError and an AttributeError",
+        lambda: _error(lambda: LR().predict([[1.0]])),
+        result=lambda error: isinstance(error, ValueError) and isinstance(error, AttributeError),
+        expected="both, as scikit-learn's NotFittedError is, so code catching either works",
+    ),
+    Case(
+        "predict before fit: the error is scikit-learn's NotFittedError too",
+        lambda: _error(lambda: LR().predict([[1.0]])),
+        result=_is_sklearn("NotFittedError"),
+        expected="an instance of sklearn.exceptions.NotFittedError (and of ag.NotFittedError)",
+    ),
+    # -- the parameters, checked by fit
+    *(
+        Case(f"fit with {params}", lambda params=params: LR(**params).fit(*_data()),
+             raises=ValueError, message=message)
+        for params, message in (
+            ({"learning_rate": -0.1}, "learning_rate must be a finite number >= 0, got -0.1"),
+            ({"learning_rate": float("nan")}, "learning_rate must be a finite number >= 0, "
+             "got nan"),
+            ({"learning_rate": float("inf")}, "learning_rate must be a finite number >= 0, "
+             "got inf"),
+            ({"learning_rate": "fast"}, "learning_rate must be a finite number >= 0, got 'fast'"),
+            ({"max_iter": 0}, "max_iter must be an integer >= 1, got 0"),
+            ({"max_iter": 2.5}, "max_iter must be an integer >= 1, got 2.5"),
+            ({"method": "newton"}, "method must be 'vectorized' or 'loop', got 'newton'"),
+            ({"method": "loop", "loop_form": "x"}, "loop_form must be 'features' or 'vector', "
+             "got 'x'"),
+            ({"tol": -1.0}, "tol must be None or a finite number >= 0, got -1.0"),
+            ({"verbose": -1}, "verbose must be an integer >= 0"),
+        )
+    ),
+    *(
+        Case(f"fit with {name}", lambda kwargs=kwargs: LR(max_iter=1).fit(*_data(), **kwargs),
+             raises=ValueError, message=message)
+        for name, kwargs, message in (
+            ("coef_init of 4 weights for 3 features", {"coef_init": np.zeros(4)},
+             "coef_init must have shape (3,) or (1, 3), got (4,)"),
+            ("coef_init holding NaN", {"coef_init": [0.0, np.nan, 0.0]},
+             "coef_init must be finite"),
+            ("intercept_init of two numbers", {"intercept_init": [1.0, 2.0]},
+             "intercept_init must have shape () or (1,), got (2,)"),
+        )
+    ),
+    Case(
+        "a learning rate so large that gradient descent diverges",
+        lambda: LR(learning_rate=1e200, max_iter=5).fit(
+            np.array([[1e154, 0.0], [-1e154, 1.0]]), [0, 1]
+        ),
+        raises=ValueError,
+        message="gradient descent diverged at iteration 0: the updated w and b are not finite",
+    ),
+    # -- X: its shape, kind and numbers (scikit-learn's words where its tools look for them)
+    Case(
+        "X 1-D in fit",
+        lambda: LR().fit([1.0, 2.0], [0, 1]),
+        raises=ValueError,
+        message="got shape (2,). Reshape your data: X.reshape(-1, 1) if it has a single feature",
+    ),
+    Case(
+        "X 1-D in predict: one example without its row",
+        lambda: _fitted().predict(np.array([1.0, 2.0, 3.0])),
+        raises=ValueError,
+        message="X must be 2-D, one example per row (shape (m, n)), got shape (3,). Reshape your",
+    ),
+    Case(
+        "X 3-D",
+        lambda: LR().fit(np.zeros((2, 2, 2)), [0, 1]),
+        raises=ValueError,
+        message="X must be 2-D, one example per row (shape (m, n)), got shape (2, 2, 2)",
+    ),
+    Case(
+        "X of strings",
+        lambda: LR().fit([["a", "b"], ["c", "d"]], [0, 1]),
+        raises=ValueError,
+        message="X must hold real numbers, got dtype <U1",
+    ),
+    Case(
+        "X an object array with a string in it",
+        lambda: LR().fit(np.array([[1.0, "x"], [2.0, 3.0]], dtype=object), [0, 1]),
+        raises=ValueError,
+        message="X must hold numbers, but X[0, 1] is 'x', not a number",
+    ),
+    Case(
+        "X an object array with a dict in it",
+        lambda: LR().fit(np.array([[1.0, {"a": 1}], [2.0, 3.0]], dtype=object), [0, 1]),
+        raises=TypeError,
+        message="X[0, 1] is {'a': 1}, not a number (float() argument must be a string or a real "
+        "number, not 'dict')",
+    ),
+    Case(
+        "X a data frame with a missing value (pd.NA)",
+        lambda: LR().fit(_with_missing(), [0, 1]),
+        raises=TypeError,
+        message="X must hold numbers, but X[1, 0] is <NA>, not a number",
+    ),
+    Case(
+        "X an object array of numbers",
+        lambda: (LR(max_iter=5).fit(_data()[0].astype(object), _data()[1]),
+                 LR(max_iter=5).fit(*_data())),
+        result=lambda models: _same_model(*models),
+        expected="the model of the same numbers as float64",
+    ),
+    Case(
+        "X of complex numbers",
+        lambda: LR().fit(np.array([[1 + 1j], [2 + 0j]]), [0, 1]),
+        raises=ValueError,
+        message="Complex data not supported: X must hold real numbers, got dtype complex128",
+    ),
+    Case(
+        "y of complex numbers",
+        lambda: LR().fit([[1.0], [2.0]], np.array([0 + 1j, 1 + 1j])),
+        raises=ValueError,
+        message="Complex data not supported: y holds complex numbers (dtype complex128)",
+    ),
+    Case(
+        "X with no examples",
+        lambda: LR().fit(np.zeros((0, 3)), []),
+        raises=ValueError,
+        message="X has no examples: 0 sample(s) (shape=(0, 3)) while a minimum of 1 is required",
+    ),
+    Case(
+        "X with no features",
+        lambda: LR().fit(np.zeros((12, 0)), [0, 1] * 6),
+        raises=ValueError,
+        message="X has no features: 0 feature(s) (shape=(12, 0)) while a minimum of 1 is "
+        "required",
+    ),
+    Case(
+        "X holding NaN in fit",
+        lambda: LR().fit([[1.0, np.nan], [2.0, 3.0]], [0, 1]),
+        raises=ValueError,
+        message="X must be finite, but X[0, 1] is nan (1 NaN or inf entries in all): drop",
+    ),
+    Case(
+        "X holding inf in fit",
+        lambda: LR().fit([[1.0, 2.0], [np.inf, 3.0]], [0, 1]),
+        raises=ValueError,
+        message="X must be finite, but X[1, 0] is inf (1 NaN or inf entries in all)",
+    ),
+    Case(
+        "X holding NaN in predict",
+        lambda: _fitted().predict([[np.nan, 0.0, 0.0]]),
+        raises=ValueError,
+        message="X must be finite, but X[0, 0] is nan",
+    ),
+    Case(
+        "X sparse in fit",
+        lambda: LR().fit(_sparse(_data()[0]), _data()[1]),
+        raises=TypeError,
+        message="X is a sparse matrix (csr_matrix): sparse input is not supported, the model "
+        "needs dense data. Convert it with X.toarray() first (a dense float64 copy of shape "
+        "(40, 3) takes 960 bytes)",
+    ),
+    Case(
+        "X sparse in fit with mini-batches (it can be sliced by rows, but not read)",
+        lambda: LR(batch_size=8).fit(_sparse(_data()[0]), _data()[1]),
+        raises=TypeError,
+        message="X is a sparse matrix (csr_matrix): sparse input is not supported",
+    ),
+    Case(
+        "X sparse in predict",
+        lambda: _fitted().predict(_sparse(_data()[0])),
+        raises=TypeError,
+        message="sparse input is not supported",
+    ),
+    Case(
+        "X a masked array in fit (the mask would be dropped: a sum of 101, not 1)",
+        lambda: LR().fit(_masked_row(_data()[0]), _data()[1]),
+        raises=ValueError,
+        message="X is a masked array with 1 masked entries (X[0, 0] is masked): the model does "
+        "not read masks, and unmasking would use the hidden values; drop the examples with "
+        "masked entries",
+    ),
+    Case(
+        "X a masked array in predict",
+        lambda: _fitted().predict(_masked_row(_data()[0])),
+        raises=ValueError,
+        message="X is a masked array with 1 masked entries",
+    ),
+    Case(
+        "X a masked array with nothing masked",
+        lambda: (LR(max_iter=5).fit(np.ma.masked_array(_data()[0]), _data()[1]),
+                 LR(max_iter=5).fit(*_data())),
+        result=lambda models: _same_model(*models),
+        expected="the model of its data: there is nothing hidden to drop",
+    ),
+    Case(
+        "X of float32 is copied once in fit",
+        _float32_peaks,
+        # One float64 copy is twice X's bytes; the graph's Z, A, L, dZ … are about 9 vectors
+        # of m float64 (4.16x and 7.6x X's bytes before: a second copy).
+        result=lambda peaks: all(peak <= 2.2 * size + 10 * 8 * m for peak, size, m in peaks),
+        expected="a peak of at most 2.2 X.nbytes (one float64 copy) + 10 · 8m bytes (the "
+        "graph's vectors of m numbers): 2.16x for 20000 × 200, 5.6x for 200000 × 5",
+    ),
+    Case(
+        "X of float32 trains the model of its float64 values",
+        lambda: (LR(max_iter=5).fit(_data()[0].astype(np.float32), _data()[1]),
+                 LR(max_iter=5).fit(_data()[0].astype(np.float32).astype(np.float64),
+                                    _data()[1])),
+        result=lambda models: _same_model(*models),
+        expected="bit for bit the same coef_ and intercept_",
+    ),
+    # -- predictions whose z overflows float64
+    Case(
+        "predict where z = x·w overflows float64",
+        lambda: _warned(lambda: _overflowing().predict([[1e300, -0.9e300], [-1e300, 0.9e300]])),
+        result=lambda out: out[0].tolist() == ["yes", "no"] and out[1] == [],
+        expected="['yes', 'no'] (z = ±1e309), with no warning",
+    ),
+    Case(
+        "predict_proba where z = x·w overflows float64",
+        lambda: _warned(lambda: _overflowing().predict_proba([[1e300, -0.9e300]])),
+        result=lambda out: out[0].tolist() == [[0.0, 1.0]] and out[1] == [],
+        expected="[[0.0, 1.0]] exactly, no NaN, no warning",
+    ),
+    # -- the demo's standardisation of finite numbers whose squares overflow
+    Case(
+        "the demo standardises a separating column of ±1e200",
+        lambda: _standardised_demo(1e200),
+        result=lambda out: out == (True, 1.0),
+        expected="finite standardised data and a test accuracy of 1.0",
+    ),
+    Case(
+        "the demo standardises a separating column of ±1e308",
+        lambda: _standardised_demo(1e308),
+        result=lambda out: out == (True, 1.0),
+        expected="finite standardised data and a test accuracy of 1.0",
+    ),
+    # -- y
+    Case(
+        "y is None",
+        lambda: LR().fit(*_data()[:1], None),
+        raises=ValueError,
+        message="this model requires y to be passed, but the target y is None",
+    ),
+    Case(
+        "X and y of different lengths",
+        lambda: LR().fit([[1.0], [2.0], [3.0]], [0, 1]),
+        raises=ValueError,
+        message="X and y have different lengths: 3 examples in X, 2 in y",
+    ),
+    Case(
+        "y of three classes",
+        lambda: LR().fit([[1.0], [2.0], [3.0]], [0, 1, 2]),
+        raises=ValueError,
+        message="Only binary classification is supported. The type of the target is "
+        "multiclass: y has 3 classes (0, 1, 2); this logistic regression needs exactly two",
+    ),
+    Case(
+        "y a regression target",
+        lambda: LR().fit(*_data()[:1], np.linspace(-1.5, 2.5, 40)),
+        raises=ValueError,
+        message="Unknown label type: continuous. y holds 40 different numbers, not all whole",
+    ),
+    Case(
+        "y of a single class",
+        lambda: LR().fit([[1.0], [2.0]], ["a", "a"]),
+        raises=ValueError,
+        message="y has only one class, 'a': logistic regression needs examples of two classes",
+    ),
+    Case(
+        "one example",
+        lambda: LR().fit([[1.0, 2.0]], [1]),
+        raises=ValueError,
+        message="y has only one class, 1",
+    ),
+    Case(
+        "y of shape (1, 2)",
+        lambda: LR().fit([[1.0], [2.0]], [[0, 1]]),
+        raises=ValueError,
+        message="y must be 1-D, one label per example, got shape (1, 2); use y.ravel()",
+    ),
+    Case(
+        "y holding NaN",
+        lambda: LR().fit([[1.0], [2.0]], [0.0, np.nan]),
+        raises=ValueError,
+        message="y must not hold NaN or inf labels",
+    ),
+    Case(
+        "y a masked array",
+        lambda: LR().fit(_data()[0], np.ma.masked_array(_data()[1], mask=[1] + [0] * 39)),
+        raises=ValueError,
+        message="y is a masked array with 1 masked entries (y[0] is masked)",
+    ),
+    Case(
+        "y a column (m, 1)",
+        lambda: _warned(lambda: LR(max_iter=5).fit(_data()[0], _data()[1].reshape(-1, 1))),
+        result=lambda out: (
+            _same_model(out[0], LR(max_iter=5).fit(*_data()))
+            and [kind for kind, _ in out[1]] == ["DataConversionWarning"]
+            and out[1][0][1].startswith("A column-vector y was passed when a 1d array was "
+                                        "expected: y of shape (40, 1) is taken as y.ravel()")
+        ),
+        expected="the model of y.ravel(), with one DataConversionWarning saying so",
+    ),
+    Case(
+        "y a column: the warning is scikit-learn's DataConversionWarning too",
+        lambda: _error(lambda: _strict(lambda: LR(max_iter=1).fit([[0.0], [1.0]], [[0], [1]]))),
+        result=_is_sklearn("DataConversionWarning"),
+        expected="an instance of sklearn.exceptions.DataConversionWarning",
+    ),
+    # -- the features: their number and their names
+    Case(
+        "predict with 2 features after fit on 3",
+        lambda: _fitted().predict([[1.0, 2.0]]),
+        raises=ValueError,
+        message="X has 2 features, but LogisticRegression is expecting 3 features as input",
+    ),
+    Case(
+        "score with 1 feature after fit on 3",
+        lambda: _fitted().score(_data()[0][:, :1], _data()[1]),
+        raises=ValueError,
+        message="X has 1 features, but LogisticRegression is expecting 3 features as input",
+    ),
+    Case(
+        "partial_fit with 2 features after 3",
+        lambda: LR().partial_fit(*_data(), classes=[0, 1]).partial_fit(
+            _data()[0][:, :2], _data()[1]
+        ),
+        raises=ValueError,
+        message="X has 2 features, but LogisticRegression is expecting 3 features as input",
+    ),
+    Case(
+        "predict on a data frame whose columns are in another order than at fit",
+        lambda: _named_fit().predict(_frame(_data()[0], ["area", "radius", "texture"])),
+        raises=ValueError,
+        message="The feature names should match those that were passed during fit.\n"
+        "Feature names must be in the same order as they were in fit.\n",
+    ),
+    Case(
+        "predict on a data frame with other column names",
+        lambda: _named_fit().predict_proba(_frame(_data()[0], ["radius", "texture", "volume"])),
+        raises=ValueError,
+        message="Feature names unseen at fit time:\n- volume\n"
+        "Feature names seen at fit time, yet now missing:\n- area\n",
+    ),
+    Case(
+        "partial_fit on a data frame whose columns are in another order",
+        lambda: LR().partial_fit(_frame(_data()[0], ["a", "b", "c"]), _data()[1], classes=[0, 1])
+        .partial_fit(_frame(_data()[0], ["c", "b", "a"]), _data()[1]),
+        raises=ValueError,
+        message="Feature names must be in the same order as they were in fit.",
+    ),
+    Case(
+        "fit on a data frame: feature_names_in_",
+        lambda: _named_fit().feature_names_in_,
+        result=lambda names: names.dtype == object
+        and names.tolist() == ["radius", "texture", "area"],
+        expected="the column names, as an object array",
+    ),
+    Case(
+        "predict on an array after fit on a data frame",
+        lambda: _warned(lambda: _named_fit().predict(_data()[0]))[1],
+        result=lambda caught: caught == [("UserWarning", "X does not have valid feature names, "
+                                          "but LogisticRegression was fitted with feature names")],
+        expected="scikit-learn's UserWarning: the columns cannot be checked",
+    ),
+    Case(
+        "predict on a data frame after fit on an array",
+        lambda: _warned(lambda: _fitted().predict(_frame(_data()[0], ["a", "b", "c"])))[1],
+        result=lambda caught: caught == [("UserWarning", "X has feature names, but "
+                                          "LogisticRegression was fitted without feature names")],
+        expected="scikit-learn's UserWarning: the columns cannot be checked",
+    ),
+    Case(
+        "fit on a data frame whose column names mix strings and numbers",
+        lambda: LR().fit(_frame(_data()[0], ["a", 1, "c"]), _data()[1]),
+        raises=TypeError,
+        message="Feature names are only supported if all input features have string names",
+    ),
+    Case(
+        "refit on an array after a data frame forgets the names",
+        lambda: hasattr(LR(max_iter=2).fit(_frame(_data()[0], ["a", "b", "c"]), _data()[1])
+                        .fit(*_data()), "feature_names_in_"),
+        result=lambda has: has is False,
+        expected="no feature_names_in_, as scikit-learn does",
+    ),
+    # -- score's sample_weight
+    Case(
+        "score with 2 weights for 6 examples",
+        lambda: _fitted().score(_data(6)[0], _data(6)[1], sample_weight=[1, 2]),
+        raises=ValueError,
+        message="sample_weight must hold one weight per example: shape (6,) for the 6 examples "
+        "of X, got shape (2,)",
+    ),
+    *(
+        Case(
+            f"score with a weight of {bad}",
+            lambda bad=bad: _fitted().score(*_data(6), sample_weight=[1, bad, 1, 1, 1, 1]),
+            raises=ValueError,
+            message=f"sample_weight must be finite and >= 0, but sample_weight[1] is {bad}",
+        )
+        for bad in (np.nan, np.inf, -1.0)
+    ),
+    Case(
+        "score with weights that are all 0",
+        lambda: _fitted().score(*_data(6), sample_weight=np.zeros(6)),
+        raises=ValueError,
+        message="sample_weight is 0 for every example: at least one weight must be positive",
+    ),
+    Case(
+        "score with weights of text",
+        lambda: _fitted().score(*_data(6), sample_weight=["1"] * 6),
+        raises=ValueError,
+        message="sample_weight must hold real numbers, got dtype <U1",
+    ),
+    Case(
+        "score with weights near the largest float64",
+        lambda: (_fitted().score(*_data(6), sample_weight=np.full(6, 1e308)),
+                 _fitted().score(*_data(6))),
+        result=lambda scores: scores[0] == scores[1],
+        expected="the unweighted accuracy (their sum is beyond float64, their ratios are not)",
+    ),
+]
 
 
 # --- files and the command line -----------------------------------------------------------------

@@ -313,8 +313,9 @@ def test_partial_fit_reads_a_memmap_chunk_a_batch_at_a_time(tmp_path):
          r"\['a', 'b'\]"),
         ([{"classes": [0, 1]}, {"classes": [0, 2]}], r"classes=\[0, 2\] differs from the "
          r"model's classes_ = \[0, 1\]"),
-        ([{"classes": [0, 1]}, {"X": np.zeros((4, 2))}], r"X has 2 features \(shape \(4, 2\)\)"
-         r", but this LogisticRegression was fitted with 3 features \(n_features_in_\)"),
+        ([{"classes": [0, 1]}, {"X": np.zeros((4, 2))}], r"X has 2 features, but "
+         r"LogisticRegression is expecting 3 features as input \(n_features_in_, shape of X "
+         r"\(4, 2\)\); every call to partial_fit must give the same features"),
         ([{"classes": [0, 1]}, {"y": [0, 1, 5, 1]}], r"y holds the label 5, which is not one"),
     ],
 )
