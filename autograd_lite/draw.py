@@ -35,6 +35,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -54,6 +55,7 @@ from autograd_lite.node import (
 )
 from autograd_lite.notation import (
     check_digits,
+    display_name,
     fill_formula,
     format_value,
     gradient_name,
@@ -65,8 +67,8 @@ from autograd_lite.notation import (
 )
 from autograd_lite.values import Value
 from autograd_lite.views import (
-    CONVENTIONS,
     SumOfProducts,
+    check_convention,
     lecture_cost,
     lecture_letters,
     sums_of_products,
@@ -321,12 +323,13 @@ def _view(
     """The view ``draw`` was asked for; the gradients from ``explain`` in that view."""
     collapse = check_option(collapse, "collapse", where)
     fused = check_option(fused, "fused", where, allow_none=True)
-    if convention not in CONVENTIONS:
-        raise ValueError(
-            f"{where}: convention must be one of {', '.join(map(repr, CONVENTIONS))}, "
-            f"got {convention!r}"
-        )
+    convention = check_convention(convention, where)
     cost = lecture_cost(output) if convention != "engine" else None
+    if convention == "lecture" and cost is None:
+        raise ValueError(
+            f"{where}(convention='lecture'): the graph is not lecture 2's cost "
+            f"J = mean(L(σ(X·w + b), Y)); use convention='engine' (or 'auto')"
+        )
     boxes = sums_of_products(output) if collapse else {}
     ran = output.grad_pass if output.grad is not None else None
     ran_fused = ran.fused if ran is not None else True
@@ -336,11 +339,16 @@ def _view(
         return _View(boxes, None, {}, letters, walk_fused)
     if cost is None and not boxes and walk_fused == ran_fused:
         return _View(boxes, None, {}, letters, walk_fused)
-    return explained_view(output, digits, collapse, fused, convention)[1]
+    return explained_view(output, digits, collapse, fused, convention, where)[1]
 
 
 def explained_view(
-    output: Node, digits: int, collapse: bool, fused: bool | None, convention: str
+    output: Node,
+    digits: int,
+    collapse: bool,
+    fused: bool | None,
+    convention: str,
+    where: str = "explain",
 ) -> tuple[Explanation, _View]:
     """``explain(output)`` in a lecture view, and the view to draw its frames in.
 
@@ -348,9 +356,9 @@ def explained_view(
     gradients, and the names, that the captions tell.
     """
     explanation = explain(
-        output, digits, fused=fused, collapse=collapse, convention=convention
+        output, digits, fused=fused, collapse=collapse, convention=convention, _where=where
     )
-    cost = lecture_cost(output) if convention != "engine" else None
+    cost = lecture_cost(output) if explanation.lecture else None
     walk_fused = output.grad_pass.fused if fused is None else fused
     steps = explanation.steps
     view = _View(
@@ -641,7 +649,7 @@ def draw_steps(
     """
     digits = check_digits(digits, "draw_steps")
     require_current(output, "draw_steps")
-    explanation, view = explained_view(output, digits, collapse, fused, convention)
+    explanation, view = explained_view(output, digits, collapse, fused, convention, "draw_steps")
     total = len(explanation.steps)
     frames = [
         {
@@ -935,6 +943,8 @@ def save_steps(
     ``draw_steps``.
     """
     digits = check_digits(digits, "save_steps")
+    if not isinstance(format, str):
+        raise TypeError(f"save_steps: format must be a string such as 'svg', got {format!r}")
     fmt = _format_of(Path(folder) / f"x.{format.lower().lstrip('.')}", None)
     frames = draw_steps(
         output,
@@ -956,21 +966,33 @@ def save_steps(
         files.update(zip(names, contents, strict=True))
         pages = [svg.decode("utf-8") for svg in svgs]
         files["steps.html"] = _slideshow(pages, output).encode("utf-8")
-    return write_folder(folder, files)
+    return write_folder(folder, files, _STEP_FILES)
 
 
-def write_folder(folder: str | Path, files: dict[str, bytes]) -> list[Path]:
+_STEP_FILES = re.compile(r"step_\d+\.(?:svg|png|pdf|dot)|steps\.html")
+"""The files ``save_steps`` writes: an earlier run's that this one does not are removed."""
+
+
+def write_folder(
+    folder: str | Path, files: dict[str, bytes], owned: re.Pattern[str] | None = None
+) -> list[Path]:
     """Write ``files`` (name → bytes) into ``folder``, never leaving half a new folder behind.
 
     A folder that does not exist yet is written under a temporary name beside it and renamed
     once every file is in it; on any error it is removed again, with any parent folders made
     for it. In an existing folder each file replaces its namesake whole (written beside it,
-    then renamed). Returns the paths, in the order of ``files``.
+    then renamed), and the files an earlier run wrote there (names ``owned`` matches) that
+    this run does not are removed: fewer frames than last time leave no stale frames behind.
+    Other files are left alone. Returns the paths, in the order of ``files``.
     """
     folder = Path(folder)
     if folder.is_dir():
         for name, data in files.items():
             write_file(folder / name, data)
+        if owned is not None:
+            for old in folder.iterdir():
+                if old.name not in files and owned.fullmatch(old.name) and old.is_file():
+                    old.unlink()
         return [folder / name for name in files]
     made = [p for p in (folder.parent, *folder.parent.parents) if not p.exists()]
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -1007,7 +1029,7 @@ def _slideshow(svgs: Sequence[str], output: Node) -> str:
         body = svg[svg.index("<svg") :]  # drop the XML prolog: the page is HTML
         hidden = "" if k == 1 else " hidden"
         slides.append(f'<section class="slide"{hidden}>{body}</section>')
-    name = output.name if output.name is not None else type(output).__name__
+    name = display_name(output.name) if output.name is not None else type(output).__name__
     title = _text("Backward pass of " + name + ", step by step")
     return _PAGE.format(title=title, count=len(slides), slides="\n".join(slides))
 

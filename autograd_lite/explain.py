@@ -51,9 +51,9 @@ from autograd_lite.notation import (  # _describe, _fill_expression: as node_lab
 from autograd_lite.ops import LogLoss, Sigmoid
 from autograd_lite.values import Value
 from autograd_lite.views import (
-    CONVENTIONS,
     LectureCost,
     SumOfProducts,
+    check_convention,
     lecture_cost,
     lecture_letters,
     sums_of_products,
@@ -164,11 +164,19 @@ class Explanation:
     """The backward pass of ``output`` as text (``str()``) and as ``steps`` (a tuple of ``Step``).
 
     In a notebook it shows as Markdown. ``explanation[node]`` gives that node's step.
+    ``lecture`` says the steps are in lecture 2's convention (``dZ = A − Y``).
     """
 
-    def __init__(self, output: Node, steps: Sequence[Step], labels: dict[int, str]) -> None:
+    def __init__(
+        self,
+        output: Node,
+        steps: Sequence[Step],
+        labels: dict[int, str],
+        lecture: bool = False,
+    ) -> None:
         self.output = output
         self.steps: tuple[Step, ...] = tuple(steps)
+        self.lecture = lecture
         self._labels = labels
         self._by_node = {id(step.node): step for step in self.steps}
 
@@ -220,6 +228,7 @@ def explain(
     fused: bool | None = None,
     collapse: bool = False,
     convention: str = "auto",
+    _where: str = "explain",
 ) -> Explanation:
     """Explain the backward pass that ran from ``output``, step by step, with the numbers.
 
@@ -269,13 +278,9 @@ def explain(
     if not isinstance(output, Node):
         raise TypeError(f"explain() takes a node, got {type(output).__name__}")
     digits = check_digits(digits, "explain")
-    fused = check_option(fused, "fused", "explain", allow_none=True)
-    collapse = check_option(collapse, "collapse", "explain")
-    if convention not in CONVENTIONS:
-        raise ValueError(
-            f"explain: convention must be one of {', '.join(map(repr, CONVENTIONS))}, "
-            f"got {convention!r}"
-        )
+    fused = check_option(fused, "fused", _where, allow_none=True)
+    collapse = check_option(collapse, "collapse", _where)
+    convention = check_convention(convention, _where)
     name = _output_name(output)
     if output.grad is None:
         raise RuntimeError(
@@ -319,7 +324,7 @@ def explain(
             steps = _in_lecture_convention(cost, steps, digits)
     finally:
         _put_back(kept)
-    return Explanation(output, steps, node_labels(output, letters))
+    return Explanation(output, steps, node_labels(output, letters), lecture=cost is not None)
 
 
 def check_option(value: object, option: str, where: str, allow_none: bool = False) -> bool:
@@ -1008,11 +1013,7 @@ def explain_forward(
         raise TypeError(f"explain_forward() takes a node, got {type(output).__name__}")
     digits = check_digits(digits, "explain_forward")
     require_current(output, f"explain_forward({_output_name(output)})")
-    if convention not in CONVENTIONS:
-        raise ValueError(
-            f"explain_forward: convention must be one of {', '.join(map(repr, CONVENTIONS))}, "
-            f"got {convention!r}"
-        )
+    convention = check_convention(convention, "explain_forward")
     cost = lecture_cost(output) if convention != "engine" else None
     labels, expressions = _describe(output, lecture_letters(cost) if cost is not None else None)
     numbers: dict[int, tuple[str, int]] = {}  # each node as its numbers read as an operand

@@ -650,7 +650,9 @@ class Node:
         straight to ``z``. Where ``a`` rounds to 0 or 1 that product loses its digits (or is
         ``∞ · 0``): see the numerics page. The pass records which way it ran (``grad_pass``).
         """
-        _walk_chain_rule(self, grad, None, fused)
+        if not isinstance(fused, (bool, np.bool_)):
+            raise TypeError(f"{_label(self)}.backward: fused must be True or False, got {fused!r}")
+        _walk_chain_rule(self, grad, None, bool(fused))
 
     def _seed(self, grad: Operand | None) -> Value:
         if grad is None:

@@ -59,6 +59,9 @@ PHASES = ("forward", "backward", "update")
 """The three passes of one step of gradient descent, in the order the frames show them."""
 
 _MAX_PICTURE_CAPTION = 240
+
+_FRAME_FILES = re.compile(r"\d+-(?:forward|backward|update)\.(?:svg|png)")
+"""The files ``save_frames`` writes: an earlier run's that this one does not are removed."""
 """A caption drawn into a picture is cut here (the page and the widget show it whole)."""
 
 _NEEDS_IPYWIDGETS = (
@@ -119,9 +122,14 @@ def _frame_specs(
     ``explain_update`` for its texts and says what each frame draws, in the lecture view asked
     for (``collapse``, ``fused``, ``convention``: as ``draw`` and ``explain`` take them).
     """
-    explanation, view = explained_view(output, digits, collapse, fused, convention)
+    explanation, view = explained_view(
+        output, digits, collapse, fused, convention, "step_through"
+    )
     hidden = view.hidden  # inside the slide's z box: computed, but no frame of their own
-    computations = explain_forward(output, digits=digits, convention=convention)
+    # The forward captions take the lecture's letters where the backward ones do.
+    computations = explain_forward(
+        output, digits=digits, convention="auto" if explanation.lecture else "engine"
+    )
     forward = [c for c in computations if id(c.node) not in hidden]
     updates = explain_update(output, alpha, parameters=parameters, digits=digits)
     specs = []
@@ -333,8 +341,8 @@ class StepThrough:
     def save_frames(
         self,
         folder: str | Path,
-        format: str = "svg",  # noqa: A002
         *,
+        format: str = "svg",  # noqa: A002
         captions: bool = True,
     ) -> list[Path]:
         """Write one picture per frame into ``folder``: ``01-forward.svg``, ``02-forward.svg`` …
@@ -371,7 +379,7 @@ class StepThrough:
             ]
         else:
             contents = _render_all(self._drawings(captions=captions), fmt)
-        return write_folder(folder, dict(zip(names, contents, strict=True)))
+        return write_folder(folder, dict(zip(names, contents, strict=True)), _FRAME_FILES)
 
     # --- face 3: Jupyter ------------------------------------------------------------------
 

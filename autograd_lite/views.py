@@ -20,6 +20,7 @@ __all__ = [
     "CONVENTIONS",
     "LectureCost",
     "SumOfProducts",
+    "check_convention",
     "lecture_cost",
     "lecture_letters",
     "sums_of_products",
@@ -27,6 +28,16 @@ __all__ = [
 
 CONVENTIONS = ("auto", "lecture", "engine")
 """How a vectorized cost is explained: the lecture's dZ = A − Y, or the engine's dJ/dZ."""
+
+
+def check_convention(convention: object, where: str) -> str:
+    """``convention`` if it is one of ``CONVENTIONS``; else a ``ValueError`` naming ``where``."""
+    if convention not in CONVENTIONS:
+        raise ValueError(
+            f"{where}: convention must be one of {', '.join(map(repr, CONVENTIONS))}, "
+            f"got {convention!r}"
+        )
+    return convention  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

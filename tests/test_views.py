@@ -246,3 +246,112 @@ def test_step_pictures_take_the_views_too() -> None:
     literal = ag.draw_steps(g.L, fused=False)
     assert "step 3 of 9: dz = da · a(1 − a) = " in literal[2].source
     assert "shortcut" not in literal[2].source
+
+
+# --- what a review found ----------------------------------------------------------------------
+
+
+def _cost(w: list[float], b: float | list[float] = 0.0):
+    X = ag.Constant(np.array([[2.0, -1.0], [1.0, 3.0], [0.5, 0.5]]), name="X")
+    w_node, b_node = ag.Variable(np.array(w), name="w"), ag.Variable(b, name="b")
+    J = ag.mean(ag.log_loss(ag.sigmoid(X @ w_node + b_node), np.array([1.0, 0.0, 1.0])), name="J")
+    return J, w_node, b_node
+
+
+@pytest.mark.parametrize(
+    ("walk", "why"),
+    [
+        ({"fused": False}, "literal walk"),
+        ({"grad": 2.0}, "started from dJ ≠ 1"),
+    ],
+)
+def test_the_lectures_convention_is_never_shown_for_numbers_it_does_not_give(walk, why) -> None:
+    J, _w, b = _cost([40.0, 40.0])
+    J.backward(walk.get("grad"), fused=walk.get("fused", True))
+    e = ag.explain(J)  # "auto": falls back to what each node stores
+    assert not e.lecture and e[b].formula == "db = Σ d(X · w + b)"
+    with pytest.raises(ValueError, match=why):
+        ag.explain(J, convention="lecture")
+
+
+def test_a_vector_b_keeps_the_engines_convention() -> None:
+    J, _w, _b = _cost([0.3, -0.4], [0.1, 0.2, 0.3])
+    J.backward()
+    assert not ag.explain(J).lecture
+
+
+def test_collapse_keeps_the_sum_of_a_broadcast_leaf() -> None:
+    x1 = ag.Constant(np.array([2.0, 1.0, -1.0]), name="x1")
+    x2 = ag.Constant(np.zeros(3), name="x2")
+    w1, w2 = ag.Variable(0.3, name="w1"), ag.Variable(-0.4, name="w2")
+    b = ag.Variable(0.1, name="b")
+    z = (w1 * x1 + w2 * x2 + b).named("z")
+    J = ag.mean(ag.log_loss(ag.sigmoid(z, name="a"), np.array([1.0, 0.0, 1.0])), name="J")
+    J.backward()
+    e = ag.explain(J, collapse=True)
+    assert e[w1].formula == "dw1 = Σ (x1 · dz)" and e[w1].value == w1.grad
+    assert e[b].formula == "db = Σ dz" and e[b].value == b.grad
+
+
+def test_a_shared_sigmoid_gets_no_false_notes() -> None:
+    z = ag.Variable(0.4, name="z")
+    a = ag.sigmoid(z, name="a")
+    out = (ag.log_loss(a, 0.0, name="L") + a * 2.0).named("out")
+    out.backward()
+    notes = " ".join(ag.explain(out)[z].notes)
+    assert "fused=False" not in notes and "the same" in notes
+    assert "fused=False" not in " ".join(ag.explain(out, fused=False)[z].notes)
+
+
+def test_explain_with_another_walk_leaves_the_arrays_a_reader_holds() -> None:
+    J, _w, _b = _cost([400.0, 400.0])
+    J.backward()
+    product = J.inputs[0].inputs[0].inputs[0].inputs[0]  # X · w
+    held, before = product.grad, product.grad.copy()
+    with np.errstate(invalid="ignore"):  # the literal walk: ∞ · 0 where A rounds to 1
+        ag.explain(J, fused=False, convention="engine")
+    np.testing.assert_array_equal(held, before)
+    assert product.grad is held
+
+
+def test_explain_update_takes_only_the_outputs_pass_and_variables() -> None:
+    g = lecture_graph()
+    g.z.backward()
+    with pytest.raises(RuntimeError, match=r"not from L\.backward"):
+        ag.explain_update(g.L, 0.1)
+    g.L.backward()
+    with pytest.raises(ValueError, match="only a Variable"):
+        ag.explain_update(g.L, 0.1, parameters=[g.z])
+    with pytest.raises(TypeError, match="parameters must be a list"):
+        ag.explain_update(g.L, 0.1, parameters=g.w1)  # type: ignore[arg-type]
+
+
+def test_collapse_with_a_path_highlights_the_box() -> None:
+    g = lecture_graph()
+    g.L.backward()
+    source = ag.draw(g.L, collapse=True, highlight=ag.path_between(g.w1, g.L)).source
+    assert source.count('class=highlight') == 4 + 3  # w1, z, a, L and the edges between them
+
+
+def test_options_are_named_by_the_function_given_them() -> None:
+    g = lecture_graph()
+    g.L.backward()
+    with pytest.raises(ValueError, match=r"^draw_steps: convention must be one of"):
+        ag.draw_steps(g.L, convention="bogus")
+    with pytest.raises(TypeError, match=r"^step_through: collapse must be True or False"):
+        ag.step_through(g.L, collapse="yes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="draw\\(convention='lecture'\\): the graph is not"):
+        ag.draw(g.L, convention="lecture")
+    with pytest.raises(TypeError, match="fused must be True or False"):
+        g.L.backward(fused="False")  # type: ignore[arg-type]
+
+
+def test_saving_again_leaves_no_stale_frames(tmp_path) -> None:
+    g = lecture_graph()
+    g.L.backward()
+    folder = tmp_path / "frames"
+    ag.step_through(g.L).save_frames(folder)
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    ag.step_through(g.L, collapse=True).save_frames(folder)
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 12 + 1 and "notes.txt" in names  # the reader's own file stays

@@ -4,7 +4,9 @@ An instructor assigns them; a student answers in a notebook cell and calls ``che
 computes the reference with the library's own graph, compares, and answers with a ``Feedback``:
 ``passed``, and for each thing that is not right yet a hint in the lecture's notation that
 names the mistake and says where to look. Hints show the student's own numbers and what they
-match ("your dz equals a, the activation"), never the right number.
+match ("your dz equals a, the activation"), never the right number. The one exception is the
+new op's check: it reports gradcheck's comparison, which sets the student's backward beside the
+numerical derivative of the student's own forward, as gradcheck always does.
 
 The exercises, each a ready-made object (its class takes other numbers or data):
 
