@@ -27,6 +27,8 @@ __all__ = ["FittedModel", "load_model", "save_model"]
 
 _FORMAT = "autograd_lite.LogisticRegression/1"
 _SAVED_KEYS = ("format", "params", "coef", "intercept", "classes", "loss_curve")
+_NAMES_KEY = "feature_names"
+"""Saved when the model was fitted on a data frame with column names (``feature_names_in_``)."""
 # What reading a member of a damaged .npz raises (a bad CRC, a cut-off or garbled header).
 _DAMAGED = (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError)
 
@@ -105,8 +107,17 @@ def save_model(model: FittedModel, path: str | os.PathLike[str]) -> pathlib.Path
             intercept=np.array([b]),
             classes=classes,
             loss_curve=np.asarray(model.loss_curve_, dtype=np.float64),
+            **_names_to_save(model),
         )
     return path
+
+
+def _names_to_save(model: FittedModel) -> dict[str, np.ndarray]:
+    """``feature_names_in_`` as an array of text, when there are names: no pickle needed."""
+    names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        return {}
+    return {_NAMES_KEY: np.array([str(name) for name in names], dtype=np.str_)}
 
 
 def load_model(cls: type[Model], path: str | os.PathLike[str]) -> Model:
@@ -155,15 +166,16 @@ def _read_arrays(file: BinaryIO, where: str) -> dict[str, np.ndarray]:
         raise ValueError(f"{where}: a single .npy array, not a saved LogisticRegression")
     with archive:
         keys = set(archive.files)
-        if keys != set(_SAVED_KEYS):
+        optional = keys & {_NAMES_KEY}  # a model fitted on named columns
+        if keys - optional != set(_SAVED_KEYS):
             missing = sorted(set(_SAVED_KEYS) - keys)
-            extra = sorted(keys - set(_SAVED_KEYS))
+            extra = sorted(keys - set(_SAVED_KEYS) - optional)
             raise ValueError(
                 f"{where}: not a saved LogisticRegression: missing keys {missing}, "
                 f"unexpected keys {extra}"
             )
         data = {}
-        for key in _SAVED_KEYS:
+        for key in (*_SAVED_KEYS, *sorted(optional)):
             try:
                 data[key] = archive[key]
             except ValueError as error:
@@ -243,6 +255,14 @@ def _from_arrays(cls: type[Model], data: dict[str, np.ndarray], where: str) -> M
     model.n_features_in_ = coef.shape[1]
     model.loss_curve_ = curve.tolist()
     model.n_iter_ = curve.size
+    if _NAMES_KEY in data:
+        names = data[_NAMES_KEY]
+        if names.dtype.kind != "U" or names.shape != (coef.shape[1],):
+            raise ValueError(
+                f"{where}: {_NAMES_KEY!r} must be {coef.shape[1]} names of text, one per "
+                f"feature, got {_what(names)}"
+            )
+        model.feature_names_in_ = np.array(names.tolist(), dtype=object)  # as fit records them
     return model
 
 

@@ -522,3 +522,15 @@ def test_a_model_saved_before_loop_form_existed_still_loads(tmp_path):
     old = tmp_path / "old.npz"
     np.savez(old, **data)
     assert LogisticRegression.load(old).loop_form == "features"
+
+
+def test_a_saved_model_keeps_the_feature_names_it_was_fitted_with(tmp_path):
+    pd = pytest.importorskip("pandas")  # installed with the test extra: never skipped in CI
+    X, y, names = load_breast_cancer()
+    frame = pd.DataFrame((X[:, :3] - X[:, :3].mean(0)) / X[:, :3].std(0), columns=names[:3])
+    model = LogisticRegression(max_iter=20).fit(frame, y)
+    loaded = LogisticRegression.load(model.save(tmp_path / "model.npz"))
+    assert loaded.feature_names_in_.tolist() == names[:3]
+    np.testing.assert_array_equal(loaded.predict(frame), model.predict(frame))
+    with pytest.raises(ValueError, match="Feature names must be in the same order"):
+        loaded.predict(frame[frame.columns[::-1]])
