@@ -270,10 +270,17 @@ def _graph_attributes(title: str | None) -> dict[str, str]:
     return attributes
 
 
-def _check_size(output: Node, nodes: Sequence[Node], max_nodes: int) -> None:
+def check_size(output: Node, nodes: Sequence[Node], max_nodes: int, where: str = "draw") -> None:
+    """Refuse a graph of more than ``max_nodes`` nodes, at once, before any work on it.
+
+    Step pictures grow as the square of the graph (a frame per node, each of every node), so
+    ``draw_steps``, ``save_steps`` and ``step_through`` check first, not at their first frame.
+    """
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"{where}: max_nodes must be a whole number ≥ 1, got {max_nodes!r}")
     if len(nodes) > max_nodes:
         raise ValueError(
-            f"draw: the graph of {output.describe()} has {len(nodes)} nodes, more than "
+            f"{where}: the graph of {output.describe()} has {len(nodes)} nodes, more than "
             f"max_nodes={max_nodes}; a picture that large is slow to lay out and hard to read. "
             f"Draw a graph for one example (or the vectorized form, which has a handful of "
             f"nodes), or pass max_nodes={len(nodes)} to draw it anyway."
@@ -394,7 +401,7 @@ def _build(
     ``layout`` fixes every node's size and place."""
     view = view or _View()
     nodes = graph_nodes(output)
-    _check_size(output, nodes, max_nodes)
+    check_size(output, nodes, max_nodes)
     labels = node_labels(output, view.letters)
     expressions = node_expressions(output, view.letters)
     hidden = view.hidden
@@ -649,6 +656,7 @@ def draw_steps(
     """
     digits = check_digits(digits, "draw_steps")
     require_current(output, "draw_steps")
+    check_size(output, graph_nodes(output), max_nodes, "draw_steps")
     explanation, view = explained_view(output, digits, collapse, fused, convention, "draw_steps")
     total = len(explanation.steps)
     frames = [
@@ -945,6 +953,7 @@ def save_steps(
     digits = check_digits(digits, "save_steps")
     if not isinstance(format, str):
         raise TypeError(f"save_steps: format must be a string such as 'svg', got {format!r}")
+    check_size(output, graph_nodes(output), max_nodes, "save_steps")
     fmt = _format_of(Path(folder) / f"x.{format.lower().lstrip('.')}", None)
     frames = draw_steps(
         output,

@@ -39,6 +39,7 @@ from autograd_lite.draw import (
     _backward_frames,
     _laid_out_once,
     _View,
+    check_size,
     explained_view,
     write_file,
     write_folder,
@@ -200,6 +201,7 @@ class StepThrough:
                 f"{output.describe()} has none yet: call {name}.backward() first"
             )
         require_current(output, f"step_through({name})")
+        check_size(output, graph_nodes(output), max_nodes, "step_through")
         self.output = output
         self.alpha = alpha
         self.digits = digits

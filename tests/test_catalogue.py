@@ -87,6 +87,11 @@ def _chain(depth: int) -> ag.Node:
     return y.named("y")
 
 
+def _differentiated(output: ag.Node) -> ag.Node:
+    output.backward()
+    return output
+
+
 def _runs_on_its_own(twin: ag.Node, depth: int) -> bool:
     """A copied chain: its own leaf, the same value, and forward and backward run on it."""
     leaf = ag.topological_order(twin)[-1]
@@ -407,6 +412,20 @@ ENGINE: list[Case] = [
         lambda: pickle.loads(pickle.dumps(_chain(50_000))),
         result=lambda twin: _runs_on_its_own(twin, 50_000),
         expected="a copy with its own leaf that runs forward and backward",
+    ),
+    # step pictures grow as the square of the graph: refused before any frame is made
+    *(
+        Case(
+            f"{where} of a chain 1,000 ops long",
+            lambda make=make: make(_differentiated(_chain(1_000))),
+            raises=ValueError,
+            message=f"{where}: the graph of Negate 'y' has 1001 nodes, more than max_nodes=200",
+        )
+        for where, make in (
+            ("draw_steps", ag.draw_steps),
+            ("save_steps", lambda y: ag.save_steps(y, Path(tempfile.mkdtemp()) / "steps")),
+            ("step_through", ag.step_through),
+        )
     ),
 ]
 
