@@ -298,7 +298,7 @@ def _as_nodes(highlight: Node | Iterable[Node] | None, what: str) -> list[Node]:
 
 
 @dataclass(frozen=True)
-class _View:
+class View:
     """What a lecture view changes in a picture (see ``draw``'s ``collapse``, ``fused``).
 
     ``boxes`` are the sums of products drawn as one box; ``grads`` and ``grad_names`` the
@@ -326,7 +326,7 @@ def _view(
     convention: str,
     digits: int,
     where: str,
-) -> _View:
+) -> View:
     """The view ``draw`` was asked for; the gradients from ``explain`` in that view."""
     collapse = check_option(collapse, "collapse", where)
     fused = check_option(fused, "fused", where, allow_none=True)
@@ -343,9 +343,9 @@ def _view(
     walk_fused = ran_fused if fused is None else fused
     letters = lecture_letters(cost) if cost is not None else None
     if not gradients or ran is None or not ran.started_from(output):
-        return _View(boxes, None, {}, letters, walk_fused)
+        return View(boxes, None, {}, letters, walk_fused)
     if cost is None and not boxes and walk_fused == ran_fused:
-        return _View(boxes, None, {}, letters, walk_fused)
+        return View(boxes, None, {}, letters, walk_fused)
     return explained_view(output, digits, collapse, fused, convention, where)[1]
 
 
@@ -356,7 +356,7 @@ def explained_view(
     fused: bool | None,
     convention: str,
     where: str = "explain",
-) -> tuple[Explanation, _View]:
+) -> tuple[Explanation, View]:
     """``explain(output)`` in a lecture view, and the view to draw its frames in.
 
     Shared by ``draw``, ``draw_steps`` and the step-through, so that the pictures show the
@@ -368,7 +368,7 @@ def explained_view(
     cost = lecture_cost(output) if explanation.lecture else None
     walk_fused = output.grad_pass.fused if fused is None else fused
     steps = explanation.steps
-    view = _View(
+    view = View(
         sums_of_products(output) if collapse else {},
         {id(step.node): step.value for step in steps},
         {id(step.node): step.gradient_name for step in steps},
@@ -389,7 +389,7 @@ def _build(
     digits: int,
     max_nodes: int,
     title: str | None,
-    view: _View | None = None,
+    view: View | None = None,
     values: dict[int, Value | None] | None = None,
     gradient_flow: bool = False,
     layout: _Layout | None = None,
@@ -399,7 +399,7 @@ def _build(
     values than the nodes' own (``None``: not computed yet); ``gradient_flow`` turns the
     highlighted edges to point the way the gradient flows, from an op back to its input;
     ``layout`` fixes every node's size and place."""
-    view = view or _View()
+    view = view or View()
     nodes = graph_nodes(output)
     check_size(output, nodes, max_nodes)
     labels = node_labels(output, view.letters)
@@ -668,15 +668,15 @@ def draw_steps(
             "max_nodes": max_nodes,
             "title": f"step {step.index} of {total}: {step.formula_with_numbers}",
         }
-        for step, frame in zip(explanation.steps, _backward_frames(explanation), strict=True)
+        for step, frame in zip(explanation.steps, backward_frames(explanation), strict=True)
     ]
     try:
-        return list(_laid_out_once(output, frames))
+        return list(laid_out_once(output, frames))
     except GraphvizNotFoundError:  # the DOT text needs no Graphviz; only the shared layout does
         return [_build(output, **frame) for frame in frames]
 
 
-def _backward_frames(explanation: Explanation) -> list[dict[str, Any]]:
+def backward_frames(explanation: Explanation) -> list[dict[str, Any]]:
     """``_build``'s keywords for each backward step (all but the common ones and the title)."""
     frames = []
     shown: dict[int, Value] = {}
@@ -835,7 +835,7 @@ def _straight(a: str, b: str) -> list[str]:
     return [f"{ax + (bx - ax) * t:.2f},{ay + (by - ay) * t:.2f}" for t in (1 / 3, 2 / 3, 1)]
 
 
-def _laid_out_once(output: Node, frames: Sequence[dict[str, Any]]) -> list[Drawing]:
+def laid_out_once(output: Node, frames: Sequence[dict[str, Any]]) -> list[Drawing]:
     """``_build(output, **frame)`` for each of ``frames``, all drawn with one layout (see above).
 
     Runs ``dot`` twice, whatever the number of frames; raises ``GraphvizNotFoundError``

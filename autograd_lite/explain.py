@@ -34,11 +34,11 @@ from autograd_lite.node import (
     require_one_backward_pass,
     topological_order,
 )
-from autograd_lite.notation import (  # _describe, _fill_expression: as node_labels builds names
-    _describe,
-    _fill_expression,
+from autograd_lite.notation import (
     check_digits,
+    describe_nodes,
     display_name,
+    fill_expression,
     fill_formula,
     fill_template,
     format_value,
@@ -1015,7 +1015,8 @@ def explain_forward(
     require_current(output, f"explain_forward({_output_name(output)})")
     convention = check_convention(convention, "explain_forward")
     cost = lecture_cost(output) if convention != "engine" else None
-    labels, expressions = _describe(output, lecture_letters(cost) if cost is not None else None)
+    letters = lecture_letters(cost) if cost is not None else None
+    labels, expressions = describe_nodes(output, letters)
     numbers: dict[int, tuple[str, int]] = {}  # each node as its numbers read as an operand
     for node in graph_nodes(output):
         numbers[id(node)] = _operand_numbers(node, labels, expressions, numbers, digits)
@@ -1027,12 +1028,12 @@ def explain_forward(
         label = labels[id(node)]
         forms = _forms(node)
         operands = [_as_operand(x, labels) for x in node.inputs]
-        names = [_fill_expression(form, operands) for form in forms]
+        names = [fill_expression(form, operands) for form in forms]
         formula_parts = names if names[:1] == [label] else [label, *names]
         parts = list(formula_parts)
         if forms and all(isinstance(v, float) for v in (node.value, *_input_values(node))):
             args = [numbers[id(x)] for x in node.inputs]
-            parts.append(_fill_expression(_with_m(forms[-1], node), args))
+            parts.append(fill_expression(_with_m(forms[-1], node), args))
         value_text = format_value(node.value, digits)
         if parts[-1] != value_text:
             parts.append(value_text)
@@ -1079,8 +1080,8 @@ def _operand_numbers(
         args = [_as_operand(x, labels) for x in node.inputs]
         forms = _forms(node)
         scalars = all(isinstance(v, float) for v in _input_values(node))
-        if scalars and forms and _fill_expression(forms[0], args) == shown:
-            text = _fill_expression(_with_m(forms[0], node), [numbers[id(x)] for x in node.inputs])
+        if scalars and forms and fill_expression(forms[0], args) == shown:
+            text = fill_expression(_with_m(forms[0], node), [numbers[id(x)] for x in node.inputs])
             return text, precedence(text)
         if scalars:  # the short form, when the expression was long: L(a, y)
             inner = ", ".join(numbers[id(x)][0] for x in node.inputs)

@@ -21,7 +21,9 @@ __all__ = [
     "EMPTY_NAME",
     "MAX_NAME",
     "check_digits",
+    "describe_nodes",
     "display_name",
+    "fill_expression",
     "fill_formula",
     "fill_template",
     "format_value",
@@ -238,7 +240,7 @@ def _enclosed(template: str, start: int, end: int) -> bool:
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 
 
-def _fill_expression(template: str, inputs: Sequence[tuple[str, int]]) -> str:
+def fill_expression(template: str, inputs: Sequence[tuple[str, int]]) -> str:
     """``template`` with each ``{i}`` replaced by an input's text, parenthesised as needed."""
     own = precedence(template)
 
@@ -270,7 +272,7 @@ def node_labels(output: Node, letters: dict[int, str] | None = None) -> dict[int
     >>> node_labels(z)[id(z)], node_labels(z)[id(z.inputs[0])]
     ('w · x + 1', 'w · x')
     """
-    return _describe(output, letters)[0]
+    return describe_nodes(output, letters)[0]
 
 
 def node_expressions(output: Node, letters: dict[int, str] | None = None) -> dict[int, str]:
@@ -278,12 +280,13 @@ def node_expressions(output: Node, letters: dict[int, str] | None = None) -> dic
 
     Keyed by ``id(node)``; leaves and ops whose expression would be long are left out.
     """
-    return _describe(output, letters)[1]
+    return describe_nodes(output, letters)[1]
 
 
-def _describe(
+def describe_nodes(
     output: Node, letters: dict[int, str] | None = None
 ) -> tuple[dict[int, str], dict[int, str]]:
+    """``node_labels`` and ``node_expressions`` at once, from one walk of the graph."""
     labels: dict[int, str] = {}
     expressions: dict[int, str] = {}
     precedences: dict[int, int] = {}
@@ -293,7 +296,7 @@ def _describe(
         if node.inputs:
             args = [(labels[id(x)], precedences[id(x)]) for x in node.inputs]
             template = _template(node)
-            text = _fill_expression(template, args) if template else None
+            text = fill_expression(template, args) if template else None
             symbol = type(node).symbol
             if (text is None or len(text) > _MAX_EXPRESSION) and symbol.isalpha():
                 text = f"{symbol}({', '.join(label for label, _ in args)})"

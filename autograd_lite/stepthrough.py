@@ -36,11 +36,11 @@ import graphviz
 
 from autograd_lite.draw import (
     GraphvizNotFoundError,
-    _backward_frames,
-    _laid_out_once,
-    _View,
+    View,
+    backward_frames,
     check_size,
     explained_view,
+    laid_out_once,
     write_file,
     write_folder,
 )
@@ -146,7 +146,7 @@ def _frame_specs(
             "view": view,
         }
         specs.append(_Spec("forward", node, computation.formula_with_numbers, build))
-    backward = _backward_frames(explanation)
+    backward = backward_frames(explanation)
     for step, build in zip(explanation.steps, backward, strict=True):
         build["view"] = view
         specs.append(_Spec("backward", step.node, step.formula_with_numbers, build))
@@ -166,7 +166,7 @@ def _frame_specs(
     return specs
 
 
-def _drawn_inputs(node: Node, view: _View) -> tuple[Node, ...]:
+def _drawn_inputs(node: Node, view: View) -> tuple[Node, ...]:
     """The nodes drawn with an edge into ``node``: a box's leaves, or the op's inputs."""
     box = view.boxes.get(id(node))
     return box.leaves if box is not None else node.inputs
@@ -268,7 +268,7 @@ class StepThrough:
             heading = f"{spec.phase} {step} of {steps}"
             title = _shortened(f"{heading}: {spec.caption}") if captions else None
             frames.append({**spec.build, **self._common, "title": title})
-        drawings = _laid_out_once(self.output, frames)
+        drawings = laid_out_once(self.output, frames)
         for k, drawing in enumerate(drawings, start=1):
             drawing.graph_attr["id"] = f"frame{k}"  # SVG ids unique on a page of many frames
         return drawings
