@@ -65,6 +65,7 @@ from autograd_lite.notation import (
     printable,
     value_lines,
 )
+from autograd_lite.pages import PageFrame, frames_page
 from autograd_lite.values import Value
 from autograd_lite.views import (
     SumOfProducts,
@@ -1032,50 +1033,8 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def _slideshow(svgs: Sequence[str], output: Node) -> str:
-    """The frames as one page; each SVG holds its own caption (its title), shown once."""
-    slides = []
-    for k, svg in enumerate(svgs, start=1):
-        body = svg[svg.index("<svg") :]  # drop the XML prolog: the page is HTML
-        hidden = "" if k == 1 else " hidden"
-        slides.append(f'<section class="slide"{hidden}>{body}</section>')
+    """The frames as one page, ``step_through``'s: each SVG holds its caption (its title), so
+    the page adds none."""
+    frames = [PageFrame("backward", "", "", "", svg) for svg in svgs]
     name = display_name(output.name) if output.name is not None else type(output).__name__
-    title = _text("Backward pass of " + name + ", step by step")
-    return _PAGE.format(title=title, count=len(slides), slides="\n".join(slides))
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-  body {{ font-family: Helvetica, Arial, sans-serif; margin: 1.5em; }}
-  nav {{ margin-bottom: 1em; }}
-  button {{ font-size: 1em; padding: 0.2em 0.8em; }}
-  .slide svg {{ max-width: 100%; height: auto; }}
-</style>
-</head>
-<body>
-<h1>{title}</h1>
-<nav><button id="previous">&larr; previous</button>
-<span id="where">1 / {count}</span>
-<button id="next">next &rarr;</button> (or the arrow keys)</nav>
-{slides}
-<script>
-  const slides = document.querySelectorAll(".slide");
-  let shown = 0;
-  function show(k) {{
-    shown = Math.max(0, Math.min(slides.length - 1, k));
-    slides.forEach((slide, i) => {{ slide.hidden = i !== shown; }});
-    document.getElementById("where").textContent = (shown + 1) + " / " + slides.length;
-  }}
-  document.getElementById("previous").onclick = () => show(shown - 1);
-  document.getElementById("next").onclick = () => show(shown + 1);
-  document.addEventListener("keydown", (event) => {{
-    if (event.key === "ArrowRight" || event.key === "PageDown") show(shown + 1);
-    if (event.key === "ArrowLeft" || event.key === "PageUp") show(shown - 1);
-  }});
-</script>
-</body>
-</html>
-"""
+    return frames_page(f"Backward pass of {name}, step by step", frames, ["backward"])

@@ -52,6 +52,7 @@ from autograd_lite.explain import (
 )
 from autograd_lite.node import Node, require_current
 from autograd_lite.notation import printable
+from autograd_lite.pages import PageFrame, attribute, escaped, frames_page
 from autograd_lite.values import Value
 
 __all__ = ["PHASES", "Frame", "StepThrough", "step_through"]
@@ -287,33 +288,11 @@ class StepThrough:
         >>> page.startswith("<!DOCTYPE html>"), page.count('class="frame"')
         (True, 18)
         """
-        figures = []
-        for frame in self.frames:
-            hidden = "" if frame.index == 1 else " hidden"
-            figures.append(
-                f'<figure class="frame" data-phase="{frame.phase}" '
-                f'data-heading="{_attribute(frame.heading)}" '
-                f'data-node="{self._dot_ids[id(frame.node)]}" '
-                f'data-caption="{_attribute(frame.caption)}"{hidden}>\n{frame.svg}</figure>'
-            )
-        first = self.frames[0] if self.frames else None
-        current = first.phase if first else None
-        phases = "".join(
-            f'<li data-phase="{phase}" class="current">{phase}</li>'
-            if phase == current
-            else f'<li data-phase="{phase}">{phase}</li>'
-            for phase in PHASES
-        )
-        replacements = {
-            "TITLE": _escaped(self.title),
-            "COUNT": str(len(self.frames)),
-            "HEADING": _escaped(first.heading) if first else "",
-            "CAPTION": _escaped(first.caption) if first else "",
-            "PHASES": phases,
-            "FRAMES": "\n".join(figures),
-        }
-        # One pass over the template: the texts put in are never read as placeholders again.
-        return re.sub(r"@@([A-Z]+)@@", lambda m: replacements[m.group(1)], _PAGE)
+        frames = [
+            PageFrame(f.phase, f.heading, f.caption, self._dot_ids[id(f.node)], f.svg)
+            for f in self.frames
+        ]
+        return frames_page(self.title, frames, PHASES)
 
     def save_html(self, path: str | Path) -> Path:
         """Write the step-through as one self-contained HTML page; returns the path.
@@ -420,8 +399,8 @@ class StepThrough:
         def show(k: int) -> None:
             frame = frames[k - 1]
             caption.value = (
-                f"<b>{_escaped(frame.heading)}</b> · {k} / {len(frames)}<br>"
-                f"<code>{_escaped(frame.caption)}</code>"
+                f"<b>{escaped(frame.heading)}</b> · {k} / {len(frames)}<br>"
+                f"<code>{escaped(frame.caption)}</code>"
             )
             picture.value = frame.svg
             previous.disabled = k == 1
@@ -453,7 +432,7 @@ class StepThrough:
             height += int(float(match.group(1)) * 4 / 3) if match else 400
         return (
             f'<div class="autograd-lite-step-through"><iframe '
-            f'srcdoc="{html.escape(self.to_html(), quote=True)}" title="{_attribute(self.title)}" '
+            f'srcdoc="{html.escape(self.to_html(), quote=True)}" title="{attribute(self.title)}" '
             f'style="width: 100%; height: {height}px; border: 0"></iframe></div>'
         )
 
@@ -583,117 +562,6 @@ def _split_pngs(out: bytes) -> list[bytes]:
 # --- text at the edge of HTML ---------------------------------------------------------------
 
 
-def _escaped(text: str) -> str:
-    return html.escape(printable(text), quote=False)
-
-
-def _attribute(text: str) -> str:
-    return html.escape(printable(text), quote=True)
-
-
 def _shortened(text: str) -> str:
     text = printable(text)
     return text if len(text) <= _MAX_PICTURE_CAPTION else text[: _MAX_PICTURE_CAPTION - 1] + "…"
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>@@TITLE@@</title>
-<style>
-  body { font-family: Helvetica, Arial, sans-serif; margin: 1.2em 1.5em; color: #1c1917; }
-  h1 { font-size: 1.3em; margin: 0 0 0.6em; }
-  nav { display: flex; flex-wrap: wrap; align-items: center; gap: 0.6em; }
-  button { font-size: 1em; padding: 0.25em 0.9em; }
-  #slider { flex: 1 1 16em; max-width: 32em; }
-  #position { font-variant-numeric: tabular-nums; min-width: 4.5em; }
-  #phases { display: flex; gap: 0.3em; list-style: none; margin: 0; padding: 0; }
-  #phases li { padding: 0.15em 0.6em; border-radius: 1em; background: #f5f5f4; color: #78716c; }
-  #phases li.current { background: #fdba74; color: #1c1917; font-weight: bold; }
-  #heading { margin: 0.8em 0 0.2em; color: #57534e; font-size: 0.95em; }
-  #caption { margin: 0 0 0.6em; font-family: Menlo, Consolas, monospace; font-size: 1.05em;
-             overflow-wrap: anywhere; }
-  .frame { margin: 0; }
-  .frame svg { max-width: 100%; height: auto; }
-  .hint { color: #78716c; font-size: 0.85em; }
-</style>
-</head>
-<body>
-<h1>@@TITLE@@</h1>
-<nav>
-  <button id="previous" type="button">&larr; previous</button>
-  <input id="slider" type="range" min="1" max="@@COUNT@@" value="1" step="1"
-         aria-label="frame">
-  <button id="next" type="button">next &rarr;</button>
-  <span id="position">1 / @@COUNT@@</span>
-  <ol id="phases">@@PHASES@@</ol>
-</nav>
-<p id="heading">@@HEADING@@</p>
-<p id="caption">@@CAPTION@@</p>
-<div id="frames">
-@@FRAMES@@
-</div>
-<p class="hint">Keys: &larr; and &rarr; step, Home and End jump to the first and last frame.</p>
-<script>
-(function () {
-  "use strict";
-  const frames = Array.from(document.querySelectorAll("#frames > .frame"));
-  const slider = document.getElementById("slider");
-  const previous = document.getElementById("previous");
-  const next = document.getElementById("next");
-  const position = document.getElementById("position");
-  const heading = document.getElementById("heading");
-  const caption = document.getElementById("caption");
-  const phases = Array.from(document.querySelectorAll("#phases > li"));
-  let shown = 0;
-
-  function show(k) {
-    if (frames.length === 0) return;
-    shown = Math.max(0, Math.min(frames.length - 1, k));
-    frames.forEach(function (frame, i) { frame.hidden = i !== shown; });
-    const frame = frames[shown];
-    heading.textContent = frame.dataset.heading;
-    caption.textContent = frame.dataset.caption;
-    position.textContent = (shown + 1) + " / " + frames.length;
-    slider.value = String(shown + 1);
-    phases.forEach(function (li) {
-      li.classList.toggle("current", li.dataset.phase === frame.dataset.phase);
-    });
-    previous.disabled = shown === 0;
-    next.disabled = shown === frames.length - 1;
-  }
-
-  // The caption keeps the height of the longest one, so the picture never moves.
-  function reserveCaptionHeight() {
-    caption.style.minHeight = "";
-    let tallest = 0;
-    frames.forEach(function (frame) {
-      caption.textContent = frame.dataset.caption;
-      tallest = Math.max(tallest, caption.offsetHeight);
-    });
-    caption.style.minHeight = tallest + "px";
-    caption.textContent = frames.length ? frames[shown].dataset.caption : "";
-  }
-
-  previous.addEventListener("click", function () { show(shown - 1); });
-  next.addEventListener("click", function () { show(shown + 1); });
-  slider.addEventListener("input", function () { show(Number(slider.value) - 1); });
-  document.addEventListener("keydown", function (event) {
-    if (event.target === slider) return;  // the slider steps itself with the arrow keys
-    if (event.key === "ArrowRight" || event.key === "PageDown") show(shown + 1);
-    else if (event.key === "ArrowLeft" || event.key === "PageUp") show(shown - 1);
-    else if (event.key === "Home") show(0);
-    else if (event.key === "End") show(frames.length - 1);
-    else return;
-    event.preventDefault();
-  });
-  window.addEventListener("resize", reserveCaptionHeight);
-  reserveCaptionHeight();
-  show(0);
-})();
-</script>
-</body>
-</html>
-"""

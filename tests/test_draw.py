@@ -246,7 +246,8 @@ def test_save_steps_writes_one_file_per_step_and_a_slideshow(tmp_path):
     assert [p.name for p in written] == [f"step_{k:02d}.svg" for k in range(1, 12)] + ["steps.html"]
     assert "dz = -0.475" in svg_texts(written[2].read_bytes())
     page = written[-1].read_text(encoding="utf-8")
-    assert page.count('<section class="slide"') == 11 and page.count("<svg") == 11
+    # the page is step_through's (autograd_lite/pages.py), each frame a figure
+    assert page.count('<figure class="frame"') == 11 and page.count("<svg") == 11
     assert page.count(" hidden>") == 10  # the first step shows, the others wait
     dots = save_steps(g.L, tmp_path / "dots", format="dot")
     assert dots[0].name == "step_01.dot"
