@@ -67,6 +67,7 @@ from autograd_lite.validation import (
     checked_X,
     checked_y,
     same,
+    seeded,
     two_classes,
 )
 
@@ -254,9 +255,11 @@ class LogisticRegression:
         With ``batch_size``: take the examples in a new random order each epoch
         (``rng.permutation(m)``, ``rng = numpy.random.default_rng(random_state)``) rather
         than in the order given. Ignored with full batches.
-    random_state : int or None, default None
+    random_state : int, numpy.random.RandomState, numpy.random.Generator or None, default None
         The seed of the shuffle: the same seed, the same batches, the same model. ``None``:
-        a fresh order at each ``fit``.
+        a fresh order at each ``fit``. A generator instance, as scikit-learn takes one, draws
+        the order from its stream (successive fits differ); only an integer seed can be saved.
+        A saved model's ``partial_fit`` goes on with the shuffle where it stopped.
 
     Attributes
     ----------
@@ -307,7 +310,7 @@ class LogisticRegression:
         verbose: int = 0,
         batch_size: int | None = None,
         shuffle: bool = True,
-        random_state: int | None = None,
+        random_state: int | np.random.RandomState | np.random.Generator | None = None,
     ) -> None:
         # scikit-learn's convention: store the parameters as given; fit checks them.
         self.learning_rate = learning_rate
@@ -475,7 +478,8 @@ class LogisticRegression:
         w, b = _start(examples.n, coef_init, intercept_init)
         size = min(params.batch_size or examples.m, examples.m)  # larger than m: all m
         batches = -(-examples.m // size)
-        rng = np.random.default_rng(params.random_state) if params.shuffle else None
+        # One batch of all m examples is the full-batch step: nothing to shuffle.
+        rng = seeded(params.random_state) if params.shuffle and size < examples.m else None
         graphs = BatchGraphs()  # built once per batch shape, then run again on each batch
         progress = _Progress(f"batch_size={params.batch_size}", params.max_iter, params.verbose)
         curve: list[float] = []
@@ -590,10 +594,10 @@ class LogisticRegression:
                 f"{known.tolist()!r}"
             )
         rng = getattr(self, "_rng", None)  # the shuffle goes on from the last call's order
-        shuffled = params.shuffle and params.batch_size is not None
-        if shuffled and rng is None:
-            rng = np.random.default_rng(params.random_state)
         size = min(params.batch_size or examples.m, examples.m)
+        shuffled = params.shuffle and params.batch_size is not None and size < examples.m
+        if shuffled and rng is None:
+            rng = seeded(params.random_state)
         graphs = BatchGraphs(params.loop_form if params.method == "loop" else None)
         with np.errstate(over="ignore", invalid="ignore"):
             J, w, b = run_epoch(
@@ -694,8 +698,11 @@ class LogisticRegression:
         right = predicted == labels
         if weights is None:
             return float(np.mean(right))
-        # Divided by the largest first, so that weights near 1e308 cannot sum to inf.
-        return float(np.average(right, weights=weights / weights.max()))
+        with np.errstate(over="ignore", invalid="ignore"):  # inf / inf: retried below
+            score = np.average(right, weights=weights)  # scikit-learn's accuracy_score, exactly
+        if not np.isfinite(score):  # weights near 1e308 summed to inf: scale them down first
+            score = np.average(right, weights=weights / weights.max())
+        return float(score)
 
     def cost(self, X: Any, y: Any) -> float:
         """The cost ``J`` (mean log-loss) of the current parameters on ``(X, y)``."""

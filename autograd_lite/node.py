@@ -454,15 +454,22 @@ class Node:
     __pandas_priority__ = 5000
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        """Refused: numpy or pandas reading a node as numbers would compute past the graph."""
+        """Refused: numpy or pandas reading a node as numbers would compute past the graph.
+
+        Asked for objects (``np.array([x, z], dtype=object)``), a node is itself, as before.
+        """
+        if dtype is not None and np.dtype(dtype) == np.dtype(object):
+            holder = np.empty((), dtype=object)
+            holder[()] = self
+            return holder
         name = self.name or "node"
         who = self.describe() if self.name else f"the {self.describe()}"
         raise TypeError(
             f"{who} is a node of a computation graph, not an array, and numpy or "
             f"pandas asked for its numbers: {name}.value holds them. A pandas DataFrame or "
             f"Series on the left of @ runs pandas' own dot, which cannot build a node: write "
-            f"ag.matmul(df, {name}) or df.to_numpy() @ {name}. Keep nodes in a list, not in "
-            f"a numpy array"
+            f"ag.matmul(df, {name}) or df.to_numpy() @ {name}. Keep nodes in a list, or in "
+            f"a numpy array of dtype=object"
         )
 
     symbol: ClassVar[str] = ""

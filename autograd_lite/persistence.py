@@ -29,6 +29,9 @@ _FORMAT = "autograd_lite.LogisticRegression/1"
 _SAVED_KEYS = ("format", "params", "coef", "intercept", "classes", "loss_curve")
 _NAMES_KEY = "feature_names"
 """Saved when the model was fitted on a data frame with column names (``feature_names_in_``)."""
+_SHUFFLE_KEY = "shuffle_state"
+"""Saved when ``partial_fit`` shuffles: where its order goes on, so a loaded model goes on."""
+_OPTIONAL_KEYS = (_NAMES_KEY, _SHUFFLE_KEY)
 # What reading a member of a damaged .npz raises (a bad CRC, a cut-off or garbled header).
 _DAMAGED = (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError)
 
@@ -113,11 +116,16 @@ def save_model(model: FittedModel, path: str | os.PathLike[str]) -> pathlib.Path
 
 
 def _names_to_save(model: FittedModel) -> dict[str, np.ndarray]:
-    """``feature_names_in_`` as an array of text, when there are names: no pickle needed."""
+    """``feature_names_in_`` as an array of text, when there are names, and the shuffle's state
+    as JSON text, when ``partial_fit`` has one: no pickle needed for either."""
+    saved = {}
     names = getattr(model, "feature_names_in_", None)
-    if names is None:
-        return {}
-    return {_NAMES_KEY: np.array([str(name) for name in names], dtype=np.str_)}
+    if names is not None:
+        saved[_NAMES_KEY] = np.array([str(name) for name in names], dtype=np.str_)
+    rng = getattr(model, "_rng", None)
+    if isinstance(rng, np.random.Generator):
+        saved[_SHUFFLE_KEY] = np.array(json.dumps(rng.bit_generator.state))
+    return saved
 
 
 def load_model(cls: type[Model], path: str | os.PathLike[str]) -> Model:
@@ -166,7 +174,7 @@ def _read_arrays(file: BinaryIO, where: str) -> dict[str, np.ndarray]:
         raise ValueError(f"{where}: a single .npy array, not a saved LogisticRegression")
     with archive:
         keys = set(archive.files)
-        optional = keys & {_NAMES_KEY}  # a model fitted on named columns
+        optional = keys & set(_OPTIONAL_KEYS)  # named columns; a shuffle to go on with
         if keys - optional != set(_SAVED_KEYS):
             missing = sorted(set(_SAVED_KEYS) - keys)
             extra = sorted(keys - set(_SAVED_KEYS) - optional)
@@ -263,7 +271,22 @@ def _from_arrays(cls: type[Model], data: dict[str, np.ndarray], where: str) -> M
                 f"feature, got {_what(names)}"
             )
         model.feature_names_in_ = np.array(names.tolist(), dtype=object)  # as fit records them
+    if _SHUFFLE_KEY in data:
+        model._rng = _shuffle_from(data[_SHUFFLE_KEY], where)
     return model
+
+
+def _shuffle_from(saved: np.ndarray, where: str) -> np.random.Generator:
+    """The generator ``partial_fit`` shuffled with, in the state it was saved in."""
+    try:
+        state = json.loads(str(saved)) if saved.dtype.kind == "U" and saved.shape == () else None
+        rng = np.random.default_rng()
+        rng.bit_generator.state = state  # PCG64's own check of every field
+    except (ValueError, TypeError, KeyError) as error:
+        raise ValueError(
+            f"{where}: {_SHUFFLE_KEY!r} is not the state of the shuffle's generator ({error})"
+        ) from None
+    return rng
 
 
 def _plain(value: Any) -> Any:

@@ -84,7 +84,7 @@ class Params(NamedTuple):
     verbose: int
     batch_size: int | None
     shuffle: bool
-    random_state: int | None
+    random_state: int | np.random.RandomState | np.random.Generator | None
 
 
 def same(a: Any, b: Any) -> bool:
@@ -181,14 +181,15 @@ def checked_params(params: dict[str, Any]) -> Params:
         )
     if not isinstance(shuffle, (bool, np.bool_)):
         raise ValueError(f"shuffle must be True or False, got {shuffle!r}")
-    if random_state is not None and (
+    generators = (np.random.RandomState, np.random.Generator)
+    if random_state is not None and not isinstance(random_state, generators) and (
         not isinstance(random_state, numbers.Integral)
         or isinstance(random_state, (bool, np.bool_))
         or random_state < 0
     ):
         raise ValueError(
-            f"random_state must be None or an integer >= 0 (the seed of the shuffle), got "
-            f"{random_state!r}"
+            f"random_state must be None, an integer >= 0 (the seed of the shuffle), a "
+            f"numpy.random.RandomState or a numpy.random.Generator, got {random_state!r}"
         )
     return Params(
         float(learning_rate),
@@ -199,7 +200,8 @@ def checked_params(params: dict[str, Any]) -> Params:
         int(verbose),
         None if batch_size is None else int(batch_size),
         bool(shuffle),
-        None if random_state is None else int(random_state),
+        random_state if random_state is None or isinstance(random_state, generators)
+        else int(random_state),
     )
 
 
@@ -700,3 +702,17 @@ def checked_start(value: Any, what: str, shapes: tuple[tuple[int, ...], ...]) ->
     if not np.isfinite(array).all():
         raise ValueError(f"{what} must be finite, got {array}")
     return array
+
+
+def seeded(random_state: Any) -> np.random.Generator:
+    """The shuffle's generator for ``random_state``, as scikit-learn reads it.
+
+    ``None`` or an integer seeds a new one; a ``Generator`` is used as it is, and a
+    ``RandomState`` gives a seed from its stream: either way successive fits shuffle
+    differently, as scikit-learn's estimators do with a generator instance.
+    """
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(0, 2**63 - 1, dtype=np.int64))
+    return np.random.default_rng(random_state)
