@@ -100,18 +100,19 @@ def save_model(model: FittedModel, path: str | os.PathLike[str]) -> pathlib.Path
         )
     if path.suffix.lower() != ".npz":
         path = path.with_name(path.name + ".npz")
+    # Every array first: a parameter that cannot be saved leaves no file behind.
+    arrays = {
+        "format": np.array(_FORMAT),
+        "params": np.array(json.dumps(model.get_params(), default=_plain)),
+        "coef": w.reshape(1, -1),
+        "intercept": np.array([b]),
+        "classes": classes,
+        "loss_curve": np.asarray(model.loss_curve_, dtype=np.float64),
+        **_names_to_save(model),
+    }
     # An open file, so numpy does not add ".npz" to a name that ends in ".NPZ".
     with open(path, "wb") as file:
-        np.savez(
-            file,
-            format=np.array(_FORMAT),
-            params=np.array(json.dumps(model.get_params(), default=_plain)),
-            coef=w.reshape(1, -1),
-            intercept=np.array([b]),
-            classes=classes,
-            loss_curve=np.asarray(model.loss_curve_, dtype=np.float64),
-            **_names_to_save(model),
-        )
+        np.savez(file, **arrays)
     return path
 
 

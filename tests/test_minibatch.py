@@ -565,12 +565,13 @@ def test_a_saved_model_goes_on_with_the_shuffle_where_it_stopped(shipped, tmp_pa
 
 
 @pytest.mark.parametrize("make", [np.random.RandomState, np.random.default_rng])
-def test_random_state_takes_scikit_learns_generators(shipped, make):
+def test_random_state_takes_scikit_learns_generators(shipped, make, tmp_path):
     X, y = shipped.X_train, shipped.y_train
     model = LogisticRegression(batch_size=32, max_iter=3, random_state=make(0)).fit(X, y)
     assert model.score(X, y) > 0.9
     with pytest.raises(TypeError, match="cannot save the parameter value"):
-        model.save("unused.npz")  # a generator is no JSON: an integer seed is what saves
+        model.save(tmp_path / "model.npz")  # a generator is no JSON: an integer seed saves
+    assert not (tmp_path / "model.npz").exists()  # and nothing half-written is left
 
 
 def test_one_batch_of_m_or_more_is_the_full_batch_step_even_when_shuffling(shipped):
