@@ -632,6 +632,7 @@ def draw_steps(
     collapse: bool = False,
     fused: bool | None = None,
     convention: str = "auto",
+    pinned: bool = True,
 ) -> list[graphviz.Digraph]:
     """One picture per backward step: the node whose gradient is computed is highlighted.
 
@@ -643,8 +644,9 @@ def draw_steps(
     Every frame has the same size and every node the same place (see "one layout for many
     frames" in this module), so paging through them does not jump. That layout is computed
     by Graphviz; without Graphviz installed the frames' DOT text is still made, each to be laid
-    out on its own wherever it is rendered. ``collapse``, ``fused`` and ``convention`` are the
-    lecture's views, as in ``draw`` and ``explain``.
+    out on its own wherever it is rendered, and ``pinned=False`` asks for that text anyway: the
+    library's drawing alone, the same with any Graphviz. ``collapse``, ``fused`` and
+    ``convention`` are the lecture's views, as in ``draw`` and ``explain``.
 
     Examples
     --------
@@ -671,10 +673,12 @@ def draw_steps(
         }
         for step, frame in zip(explanation.steps, backward_frames(explanation), strict=True)
     ]
-    try:
-        return list(laid_out_once(output, frames))
-    except GraphvizNotFoundError:  # the DOT text needs no Graphviz; only the shared layout does
-        return [_build(output, **frame) for frame in frames]
+    if check_option(pinned, "pinned", "draw_steps"):
+        try:
+            return list(laid_out_once(output, frames))
+        except GraphvizNotFoundError:  # the DOT text needs no Graphviz; the shared layout does
+            pass
+    return [_build(output, **frame) for frame in frames]
 
 
 def backward_frames(explanation: Explanation) -> list[dict[str, Any]]:

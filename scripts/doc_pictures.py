@@ -27,7 +27,6 @@ import hashlib
 import re
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,17 +125,19 @@ PICTURES: dict[str, Callable[[], graphviz.Digraph]] = {
 def sources() -> dict[str, str]:
     """Each file ``main`` writes, by its path in the pictures folder, and the text it is drawn from.
 
-    The text is the library's DOT text of the picture: for a step frame, that frame's; for the
+    The text is the library's DOT text of the picture: for a step frame, that frame's before
+    Graphviz pins it into the layout all frames share (``draw_steps(pinned=False)``: the pinned
+    text holds the positions Graphviz computed, which vary with its version); for the
     slideshow, every frame's in order (the frames carry the captions). Pure as far as Graphviz
-    goes: nothing is rendered, so any Graphviz, or none, gives the same texts.
+    goes: nothing is rendered or laid out, so any Graphviz, or none, gives the same texts.
     """
     texts = {name: picture().source for name, picture in PICTURES.items()}
-    with tempfile.TemporaryDirectory() as scratch:
-        # format="dot" writes each frame's DOT text under the library's own file names.
-        frames = ag.save_steps(_after_backward()["L"], scratch, format="dot")
-        steps = {
-            f"{STEPS_FOLDER}/{path.stem}.svg": path.read_text(encoding="utf-8") for path in frames
-        }
+    frames = ag.draw_steps(_after_backward()["L"], pinned=False)
+    width = max(2, len(str(len(frames))))  # save_steps' own file names
+    steps = {
+        f"{STEPS_FOLDER}/step_{k:0{width}d}.svg": frame.source
+        for k, frame in enumerate(frames, start=1)
+    }
     texts.update(steps)
     texts[f"{STEPS_FOLDER}/steps.html"] = "\n".join(steps.values())
     return texts

@@ -462,3 +462,12 @@ def test_save_steps_writes_whole_files_or_no_folder(tmp_path, monkeypatch):
         save_steps(L, tmp_path / "new" / "steps", format="png")
     assert len(calls) == 4  # three files were written before the failure ...
     assert sorted(p.name for p in tmp_path.iterdir()) == ["steps"]  # ... and none is left
+
+
+def test_unpinned_frames_are_the_librarys_drawing_alone():
+    g = _graph()
+    g.L.backward()
+    pinned, loose = draw_steps(g.L), draw_steps(g.L, pinned=False)
+    assert all("pos=" in frame.source for frame in pinned)  # Graphviz's places, one layout
+    assert all("pos=" not in frame.source for frame in loose)  # the same with any Graphviz
+    assert [f.source.count("label=<") for f in loose] == [f.source.count("label=<") for f in pinned]
