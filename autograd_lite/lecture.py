@@ -23,7 +23,6 @@ import numpy as np
 
 from autograd_lite.node import Constant, Node, Variable
 from autograd_lite.ops import LogLoss, Mean, Sigmoid, log_loss, mean, sigmoid
-from autograd_lite.values import read_only
 
 __all__ = [
     "LECTURE_EXAMPLE",
@@ -112,8 +111,7 @@ class VectorizedGraph:
     def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
         self.w = Variable(np.zeros(X.shape[1]), name="w")
         self.b = Variable(0.0, name="b")
-        # Fortran order from the start: the one copy MatMul wants (see MatMul), not two.
-        self.X = Constant(X, name="X", order="F")
+        self.X = Constant(X, name="X")
         self.y = Constant(y, name="y")
         self.J = cost(self.X, self.y, self.w, self.b)
 
@@ -160,9 +158,7 @@ class ExampleLoop:
             self.w = [Variable(0.0, name=f"w{j}") for j in range(1, n + 1)]
             self.x = [Constant(0.0, name=f"x{j}") for j in range(1, n + 1)]
         else:
-            # Read-only rows, each shared by x in its turn without a copy.
-            rows = read_only(np.array(X), "the examples X")  # frozen: its rows are shared
-            self.examples = [read_only(row, "an example x(i)") for row in rows]
+            self.examples = list(np.array(X, dtype=np.float64))
             self.w = Variable(np.zeros(n), name="w")
             self.x = Constant(np.zeros(n), name="x")
         self.L = example_loss(self.w, self.b, self.x, self.y)
