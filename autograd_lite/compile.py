@@ -176,6 +176,8 @@ class _Writer:
             return ast.BinOp(ast.Attribute(args[0], "T", ast.Load()), ast.MatMult(), args[1])
         if name == "times_transpose" and ndims[1] == 2:
             return ast.BinOp(args[0], ast.MatMult(), ast.Attribute(args[1], "T", ast.Load()))
+        if name == "transpose":
+            return args[0] if ndims[0] == 0 else ast.Attribute(args[0], "T", ast.Load())
         if name in ("transpose_times", "times_transpose") and 0 in ndims:
             return ast.BinOp(args[0], ast.Mult(), args[1])
         if name == "total" and _is_none(args[1]) and not _is_true(args[2]):

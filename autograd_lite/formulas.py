@@ -78,6 +78,19 @@ def shown(expression: ast.expr, names: Mapping[str, str], gradients: frozenset[s
     return _Shown(names, gradients).text(expression)[0]
 
 
+def definition(expression: ast.expr, names: Mapping[str, str]) -> str:
+    """For a call of a function with a definition (``σ(z)``), that definition, filled in."""
+    if not (isinstance(expression, ast.Call) and isinstance(expression.func, ast.Name)):
+        return ""
+    fn = numerics.FUNCTIONS.get(expression.func.id)
+    if fn is None or not fn.definition or len(expression.args) != 1:
+        return ""
+    argument = expression.args[0]
+    if not isinstance(argument, ast.Name):
+        return ""
+    return fn.definition.replace("{0}", names.get(argument.id, argument.id))
+
+
 def number(value: float) -> str:
     """A number as a formula shows it: ``1`` for 1.0, ``−1`` with the lecture's minus sign."""
     text = f"{value:g}" if isinstance(value, float) else str(value)
@@ -228,4 +241,6 @@ def _simplified(node: ast.expr) -> ast.expr:
             return ast.Attribute(args[0], "T", ast.Load())
         if node.func.id == "spread":
             return args[0]
+        if node.func.id == "transpose" and _is_number(args[0], 1.0):
+            return ast.Attribute(args[0], "T", ast.Load())
     return node

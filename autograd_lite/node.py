@@ -26,7 +26,7 @@ from typing import Any, ClassVar, NamedTuple, TypeAlias
 
 import numpy as np
 
-from autograd_lite import anomaly
+from autograd_lite import anomaly, pickling
 from autograd_lite.errors import ShapeError, StaleGraphError
 from autograd_lite.values import (
     Value,
@@ -539,6 +539,12 @@ class Node:
             f"ag.matmul(df, {name}) or df.to_numpy() @ {name}. Keep nodes in a list, or in "
             f"a numpy array of dtype=object"
         )
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return pickling.reduce(self, dependencies)  # flat, for a graph of any depth
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        pickling.restore(self, state, clock_past)
 
     def __repr__(self) -> str:
         parts = [f"name={self.name!r}"] if self.name is not None else []

@@ -39,7 +39,9 @@ class Function:
     math_name: str | None = None
     """Set when the scalar version is a ``math`` function (or a builtin, as ``max``)."""
     precedence: int = 100
-    """How tightly the shown form binds (see ``render``): a call binds tightest."""
+    """How tightly the shown form binds (see ``formulas.shown``): a call binds tightest."""
+    definition: str = ""
+    """What the function is, shown after a forward formula that is this one call: σ's."""
     source: dict[str, str] = field(default_factory=dict)
 
     def __call__(self, *args: Any) -> Any:
@@ -66,10 +68,13 @@ def _function(
     math_name: str | None = None,
     needs: tuple[str, ...] = (),
     precedence: int = 100,
+    definition: str = "",
 ) -> Callable[[Callable[..., Any]], Function]:
     def register(array: Callable[..., Any]) -> Function:
         name = array.__name__
-        fn = Function(name, array, shown, None, needs, numpy_name, math_name, precedence)
+        fn = Function(
+            name, array, shown, None, needs, numpy_name, math_name, precedence, definition
+        )
         FUNCTIONS[name] = fn
         return fn
 
@@ -127,7 +132,7 @@ def maximum(x, y):
     return np.maximum(x, y)
 
 
-@_function("σ({0})")
+@_function("σ({0})", definition="1 / (1 + e^(−{0}))")
 def sigmoid(z):
     """σ(z) = 1 / (1 + e^(−z)), with no overflow and no warning for any finite z."""
     e = np.exp(-np.abs(z))  # e^(−|z|) ≤ 1: for z < 0, σ(z) = e^z / (1 + e^z) = e / (1 + e)
@@ -235,6 +240,16 @@ def transpose_times(X, dZ):
     if np.ndim(X) == 1:
         return np.multiply.outer(X, dZ)
     return np.matmul(np.swapaxes(X, -1, -2), dZ)
+
+
+@_function("{0}ᵀ", numpy_name="transpose")
+def transpose(x):
+    return np.transpose(x)
+
+
+@_scalar_of(transpose)
+def _transpose_of_a_float(x):
+    return x
 
 
 @_function("Σ {0}", numpy_name="sum")

@@ -29,7 +29,7 @@ from autograd_lite import formulas
 from autograd_lite.errors import ShapeError
 from autograd_lite.formulas import Statement
 from autograd_lite.node import Constant, Node, Operand, as_node
-from autograd_lite.values import Value, shape_of
+from autograd_lite.values import Value, as_output, shape_of
 
 Axis = int | tuple[int, ...] | None
 
@@ -45,9 +45,9 @@ def run(statement: Statement, *values: Any) -> Any:
     (with numpy's warning): the formula is evaluated again on numpy floats.
     """
     try:
-        return statement.function(*values)
+        return as_output(statement.function(*values))
     except (ZeroDivisionError, OverflowError):
-        return statement.function(*[_as_numpy(v) for v in values])
+        return as_output(statement.function(*[_as_numpy(v) for v in values]))
 
 
 class Op(Node):
@@ -87,6 +87,9 @@ class Op(Node):
         placeholders |= {cls.output_name: "{out}", "d" + cls.output_name: "d{out}"}
         gradients = frozenset({"d" + cls.output_name})
         cls.formula = "{out} = " + formulas.shown(cls.forward_statement.expression, placeholders)
+        definition = formulas.definition(cls.forward_statement.expression, placeholders)
+        if definition:
+            cls.formula += " = " + definition
         cls.gradient_formulas = tuple(
             "d{%d} = " % k + formulas.shown(s.expression, placeholders, gradients)
             for k, s in enumerate(cls.backward_statements)
@@ -190,8 +193,8 @@ class Transpose(Op):
 
     __slots__ = ()
     symbol = "ᵀ"
-    forward_code = "z = x.T"
-    backward_code = ("dx = dz.T",)
+    forward_code = "z = transpose(x)"
+    backward_code = ("dx = transpose(dz)",)
 
 
 def _checked_axis(axis: Any, x: Node, op: str) -> Axis:
