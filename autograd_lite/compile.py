@@ -32,7 +32,7 @@ import keyword
 import math
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -79,9 +79,12 @@ def _simplified(node: ast.expr) -> ast.expr:
 class _Unparser:
     """Python text for an expression, products of names written tight: ``w1*x1 + w2*x2 + b``."""
 
-    _PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.MatMult: 2, ast.Div: 2, ast.Pow: 4}
-    _SIGN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.MatMult: "@", ast.Div: "/",
-             ast.Pow: "**"}
+    _PRECEDENCE: ClassVar[dict[type, int]] = {
+        ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.MatMult: 2, ast.Div: 2, ast.Pow: 4
+    }
+    _SIGN: ClassVar[dict[type, str]] = {
+        ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.MatMult: "@", ast.Div: "/", ast.Pow: "**"
+    }
 
     def text(self, node: ast.expr) -> tuple[str, int]:
         if isinstance(node, ast.BinOp) and type(node.op) in self._PRECEDENCE:
@@ -139,7 +142,7 @@ class _Writer:
         tree = ast.fix_missing_locations(ast.Expression(expression))
         code = builtins.compile(tree, "<ag.compile>", "eval")
         with np.errstate(all="ignore"):  # the graph's own numbers: computed before, warned then
-            return eval(code, self.namespace, self.values)  # noqa: S307 (our own text)
+            return eval(code, self.namespace, self.values)
 
     def emit(self, target: str, expression: ast.expr, kind: str) -> Any:
         expression = self.lowered(_simplified(expression))
@@ -311,7 +314,7 @@ class Program:
         self._leaves = leaves
         self._shapes = tuple(leaf.shape for leaf in leaves)
         namespace: dict[str, Any] = {}
-        exec(builtins.compile(source, f"<ag.compile {function_name}>", "exec"), namespace)  # noqa: S102
+        exec(builtins.compile(source, f"<ag.compile {function_name}>", "exec"), namespace)
         self.function = namespace[function_name]
 
     def __call__(self, **leaf_values: Any) -> dict[str, Any]:
@@ -323,7 +326,7 @@ class Program:
                 f"{', '.join(self.inputs)}"
             )
         args = []
-        for name, leaf, shape in zip(self.inputs, self._leaves, self._shapes):
+        for name, leaf, shape in zip(self.inputs, self._leaves, self._shapes, strict=False):
             if name in leaf_values:
                 value = _number_or_array(leaf_values[name], name)
                 given = np.shape(value)
@@ -343,7 +346,7 @@ class Program:
         except ValueError as error:
             changed = [
                 f"{name} {shape} → {np.shape(arg)}"
-                for name, shape, arg in zip(self.inputs, self._shapes, args)
+                for name, shape, arg in zip(self.inputs, self._shapes, args, strict=False)
                 if np.shape(arg) != shape
             ]
             raise ShapeError(
@@ -354,7 +357,7 @@ class Program:
             results = (results,)
         out: dict[str, Any] = {}
         seen: list[Any] = list(args)
-        for name, value in zip(self.outputs, results):
+        for name, value in zip(self.outputs, results, strict=False):
             if isinstance(value, np.ndarray):
                 if value.ndim == 0:
                     value = float(value)
@@ -437,7 +440,9 @@ def compile(output: Node, *, name: str | None = None) -> Program:  # noqa: A001 
     writer = _Writer(scalar)
     for leaf in leaves:
         writer.values[names[id(leaf)]] = leaf.value
-    fused_losses = {id(node) for node in graph if isinstance(node, LogLoss) and node.logit is not None}
+    fused_losses = {
+        id(node) for node in graph if isinstance(node, LogLoss) and node.logit is not None
+    }
 
     for node in graph:  # forward: every op, each after its inputs
         if not node.inputs:
@@ -559,7 +564,8 @@ def _operands(node: Node, names: Mapping[int, str]) -> dict[str, ast.expr]:
     """The op's formula names bound to the program's: inputs, output, and its own numbers."""
     op = type(node)
     mapping: dict[str, ast.expr] = {
-        n: ast.Name(names[id(x)], ast.Load()) for n, x in zip(op.input_names, node.inputs)
+        n: ast.Name(names[id(x)], ast.Load())
+        for n, x in zip(op.input_names, node.inputs, strict=True)
     }
     mapping[op.output_name] = ast.Name(names[id(node)], ast.Load())
     for parameter in op.parameters:
@@ -589,7 +595,7 @@ def _sends(
     if "m" in op.parameters:  # type: ignore[attr-defined]
         mapping["m"] = ast.Constant(node.m) if not node.inputs[0].shape else _m_of(node, names)
     sends = []
-    for x, statement in zip(node.inputs, op.backward_statements):  # type: ignore[attr-defined]
+    for x, statement in zip(node.inputs, op.backward_statements, strict=False):  # type: ignore[attr-defined]
         sends.append((x, substitute(statement.expression, mapping)))
     return sends
 
@@ -657,7 +663,8 @@ def _inlined(lines: list[_Line], results: set[str]) -> list[_Line]:
     out = []
     for line in live:
         expression = substitute(line.expression, replacements) if replacements else line.expression
-        if line.target in generated and counts.get(line.target, 0) == 1 and line.target not in results:
+        once = counts.get(line.target, 0) == 1
+        if line.target in generated and once and line.target not in results:
             replacements[line.target] = expression
             continue
         out.append(_Line(line.target, expression, line.kind))

@@ -59,7 +59,7 @@ def parse(code: str, names: tuple[str, ...], where: str) -> Statement:
                 f"and no function of autograd_lite.numerics"
             )
     source = f"lambda {', '.join(names)}: {ast.unparse(expression)}"
-    function = eval(compile(source, where, "eval"), dict(_NAMESPACE))  # noqa: S307 (our code)
+    function = eval(compile(source, where, "eval"), dict(_NAMESPACE))
     return Statement(target.id, expression, code, names, function)
 
 
@@ -69,7 +69,9 @@ _ATOM, _POWER, _UNARY, _PRODUCT, _SUM = 100, 40, 30, 20, 10
 _SUPERSCRIPTS = {2: "²", 3: "³"}
 
 
-def shown(expression: ast.expr, names: Mapping[str, str], gradients: frozenset[str] = frozenset()) -> str:
+def shown(
+    expression: ast.expr, names: Mapping[str, str], gradients: frozenset[str] = frozenset()
+) -> str:
     """``expression`` in the lecture's symbols, each name written as ``names`` says.
 
     ``gradients`` are the names that stand for gradients (``da``): a product writes
@@ -211,7 +213,9 @@ def substitute(expression: ast.expr, replacements: Mapping[str, ast.expr]) -> as
 
 
 def _is_number(node: ast.expr, value: float) -> bool:
-    return isinstance(node, ast.Constant) and not isinstance(node.value, bool) and node.value == value
+    if not isinstance(node, ast.Constant) or isinstance(node.value, bool):
+        return False
+    return node.value == value
 
 
 def _simplified(node: ast.expr) -> ast.expr:

@@ -22,7 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from autograd_lite.compile import Program, compile
+from autograd_lite.compile import Program
+from autograd_lite.compile import compile as compile_graph
 from autograd_lite.node import Constant, Node, Variable
 from autograd_lite.ops import LogLoss, Mean, Sigmoid, log_loss, mean, sigmoid
 
@@ -222,7 +223,7 @@ class CompiledCost:
         X = Constant(np.zeros((2, n)), name="X")
         y = Constant(np.zeros(2), name="y")
         w, b = Variable(np.zeros(n), name="w"), Variable(0.0, name="b")
-        self.program: Program = compile(cost(X, y, w, b), name="cost_and_gradients")
+        self.program: Program = compile_graph(cost(X, y, w, b), name="cost_and_gradients")
         self._positions = [self.program.inputs.index(k) for k in ("X", "y", "w", "b")]
 
     def gradients(
@@ -267,13 +268,15 @@ class CompiledLoop:
         else:
             L = example_loss(Variable(np.zeros(n), name="w"), b, Constant(np.zeros(n), name="x"), y)
             ws, xs = ["w"], ["x"]
-        self.program: Program = compile(L, name="one_example")
+        self.program: Program = compile_graph(L, name="one_example")
         grads = [f"d{name}" for name in ws]
         inputs = ", ".join(self.program.inputs)
-        unpack = ("(" + ", ".join(xs) + ("," if len(xs) == 1 else "") + ")") if form == "features" else "x"
+        unpack = "(" + ", ".join(xs) + ("," if len(xs) == 1 else "") + ")"
+        if form == "vector":
+            unpack = "x"
         self.loop_source = "\n".join([
             f"def the_loop({', '.join(ws)}, b, examples, labels):",
-            f"    J = db = 0.0",
+            "    J = db = 0.0",
             *(f"    {g} = 0.0" for g in grads),
             f"    for {unpack}, y in zip(examples, labels):",
             f"        L_i, {', '.join(g + '_i' for g in grads)}, db_i = one_example({inputs})",
@@ -284,7 +287,7 @@ class CompiledLoop:
             f"    return J / m, [{', '.join(g + ' / m' for g in grads)}], db / m",
         ]) + "\n"
         namespace = {"one_example": self.program.function}
-        exec(builtins.compile(self.loop_source, "<the lecture's loop>", "exec"), namespace)  # noqa: S102
+        exec(builtins.compile(self.loop_source, "<the lecture's loop>", "exec"), namespace)
         self._loop = namespace["the_loop"]
 
     def gradients(

@@ -83,7 +83,7 @@ class Op(Node):
         cls.backward_statements = tuple(
             formulas.parse(line, names, f"{where}.backward_code") for line in cls.backward_code
         )
-        placeholders = {name: "{%d}" % k for k, name in enumerate(cls.input_names)}
+        placeholders = {name: f"{{{k}}}" for k, name in enumerate(cls.input_names)}
         placeholders |= {cls.output_name: "{out}", "d" + cls.output_name: "d{out}"}
         gradients = frozenset({"d" + cls.output_name})
         cls.formula = "{out} = " + formulas.shown(cls.forward_statement.expression, placeholders)
@@ -91,7 +91,7 @@ class Op(Node):
         if definition:
             cls.formula += " = " + definition
         cls.gradient_formulas = tuple(
-            "d{%d} = " % k + formulas.shown(s.expression, placeholders, gradients)
+            f"d{{{k}}} = " + formulas.shown(s.expression, placeholders, gradients)
             for k, s in enumerate(cls.backward_statements)
         )
         cls.local_derivatives = tuple(
@@ -115,7 +115,7 @@ class Op(Node):
         known = (*[x.value for x in self.inputs], self.value, grad, *self.parameter_values())
         return tuple(
             run(statement, *known) if x.requires_grad else None
-            for x, statement in zip(self.inputs, self.backward_statements)
+            for x, statement in zip(self.inputs, self.backward_statements, strict=False)
         )
 
 

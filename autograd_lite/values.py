@@ -22,10 +22,10 @@ def as_value(data: Any, what: str = "value", copy: bool = True) -> Value:
     """Read numbers as a node value: a float for a scalar, otherwise a new float64 array.
 
     Arrays are copied (unless ``copy=False``, for a caller that copies them itself), so
-    changing the caller's array later cannot reach the graph. Integers and bools become float64; anything else
-    (strings, objects, complex) is a ``TypeError`` that names ``what``. A masked array with
-    masked entries is a ``ValueError``: the engine has no mask, and reading the array would
-    compute with the hidden numbers.
+    changing the caller's array later cannot reach the graph. Integers and bools become
+    float64; anything else (strings, objects, complex) is a ``TypeError`` that names ``what``.
+    A masked array with masked entries is a ``ValueError``: the engine has no mask, and reading
+    the array would compute with the hidden numbers.
     """
     if isinstance(data, (float, int)):  # bool is an int
         try:
@@ -71,28 +71,39 @@ def as_output(value: Any) -> Value:
     return float(value)
 
 
+def copied(g: Value) -> Value:
+    """A float as it is, an array as a copy of its own."""
+    return g.copy() if type(g) is np.ndarray else g
+
+
 def shape_of(value: Value) -> tuple[int, ...]:
     """The shape of a value: ``()`` for a float."""
     return () if type(value) is float else value.shape
 
 
-def unbroadcast(grad: Value, shape: tuple[int, ...]) -> Value:
+def unbroadcast(
+    grad: Value, shape: tuple[int, ...], sender: Any = None, target: Any = None
+) -> Value:
     """Sum ``grad`` over the axes that broadcasting added, so it has ``shape``.
 
     A scalar bias ``b`` added to a vector ``X·w`` receives ``db = Σ dz``: it was used once per
-    entry, so each use contributes. A gradient smaller than ``shape`` is a ``ShapeError``:
-    broadcasting only ever makes an input larger, never smaller.
+    entry, so each use contributes. A gradient that cannot be summed to ``shape`` is a
+    ``ShapeError`` (naming ``sender`` and its input ``target``, nodes, when given).
     """
     grad_shape = shape_of(grad)
     if grad_shape == shape:
         return grad
-    if not shape:
-        return float(np.add.reduce(grad, axis=None))  # np.sum's arithmetic, less overhead
     extra = len(grad_shape) - len(shape)
-    if extra < 0 or any(
-        n != 1 and n != grad_shape[extra + i] for i, n in enumerate(shape)
-    ):
-        raise ShapeError(f"a gradient of shape {grad_shape} cannot be summed to shape {shape}")
+    if extra < 0 or any(n != 1 and n != grad_shape[extra + i] for i, n in enumerate(shape)):
+        problem = f"a gradient of shape {grad_shape} cannot be summed to shape {shape}"
+        if sender is not None:
+            problem = (
+                f"{sender.describe()}: backward_step returned a gradient that does not fit its "
+                f"input {target.describe()} of shape {shape}: {problem}"
+            )
+        raise ShapeError(problem)
+    if not shape:
+        return float(np.sum(grad))
     axes = tuple(range(extra)) + tuple(
         extra + i for i, n in enumerate(shape) if n == 1 and grad_shape[extra + i] != 1
     )
