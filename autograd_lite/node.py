@@ -97,7 +97,7 @@ def chain_rule(output: Node, grad: Operand | None = None, *, fused: bool = True)
     derivative times its own); a gradient is summed back to a broadcast input's shape, and a
     node used several times adds up what it receives. ``fused`` as in ``Node.backward``.
     """
-    require_current(output, "backward()")
+    require_current(output, f"{output.name or type(output).__name__}.backward()")
     order = topological_order(output)
     this_pass = BackwardPass(output, fused)
     for node in order:

@@ -121,6 +121,7 @@ class LeafValue(np.ndarray):
     """
 
     _owner = "this leaf"
+    _computed = False
 
     def __array_wrap__(
         self, array: np.ndarray, context: Any = None, return_scalar: bool = False
@@ -133,11 +134,20 @@ class LeafValue(np.ndarray):
         if self.flags.writeable:  # a copy of a node's value, not the value itself
             super().__setitem__(key, value)
             return
+        if self._computed:
+            raise ValueError(
+                f"the value of {self._owner} is read-only: it is computed from its inputs, and "
+                f"the next backward() reads it. Give a leaf a new value and call forward(), or "
+                f"work on a copy of it (.value.copy())"
+            )
         raise ValueError(
             f"the value of {self._owner} is read-only, so that the graphs built on it notice "
-            f"every change; assign a new value to a leaf instead: new = leaf.value.copy(); "
+            f"every change; assign a new value instead: new = leaf.value.copy(); "
             f"new[...] = ...; leaf.value = new"
         )
+
+    def __repr__(self) -> str:  # shown as the array it is: read-only is not a kind of number
+        return repr(np.asarray(self))
 
     def copy(self, order: Any = "C") -> np.ndarray:  # type: ignore[override]
         """A writable copy, as an ordinary array."""
@@ -192,4 +202,5 @@ def frozen(value: Value, owner: str = "this node") -> Value:
     view = value.view(LeafValue)
     view.flags.writeable = False
     view._owner = owner
+    view._computed = True
     return view
