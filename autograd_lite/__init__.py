@@ -18,8 +18,10 @@ Examples
 """
 
 from autograd_lite.anomaly import detect_anomaly, set_detect_anomaly
-from autograd_lite.compile import Program
-from autograd_lite.compile import compile  # noqa: A004 (ag.compile, the graph as code)
+from autograd_lite.compile import (
+    Program,
+    compile,  # noqa: A004 (ag.compile, the graph as code)
+)
 from autograd_lite.datasets import load_breast_cancer
 from autograd_lite.draw import (
     Drawing,
@@ -94,8 +96,8 @@ __all__ = [
     "Divide",
     "Drawing",
     "Exp",
-    "Exponential",
     "Explanation",
+    "Exponential",
     "Frame",
     "GradcheckError",
     "GradcheckReport",

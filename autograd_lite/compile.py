@@ -63,6 +63,15 @@ def _simplified(node: ast.expr) -> ast.expr:
             setattr(node, field, _simplified(value))
         elif isinstance(value, list):
             setattr(node, field, [_simplified(v) if isinstance(v, ast.expr) else v for v in value])
+    if (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.left, ast.Constant)
+        and isinstance(node.right, ast.Constant)
+        and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult))
+        and all(type(v.value) in (int, float) for v in (node.left, node.right))
+    ):  # the op's own numbers: k − 1 written as the number it is
+        folded = eval(ast.unparse(node))  # noqa: S307 (two numbers and an operator)
+        return ast.Constant(folded)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
         if _is_number(node.left, 1.0):
             return node.right
