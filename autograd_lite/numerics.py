@@ -196,6 +196,8 @@ def _xlog1my_of_floats(c, p):
 @_function("{0}/{1}", precedence=20)
 def ratio(c, p):
     """c / p for a probability p ≥ 0, and 0 wherever c = 0, also where p = 0."""
+    if np.all(p):  # no zero divisor: where c = 0, c/p is 0 already
+        return c / p
     c, p = np.broadcast_arrays(c, p)
     out = np.zeros(c.shape)
     with np.errstate(divide="ignore", over="ignore"):  # c/0 is ±inf: the true value, rounded

@@ -134,14 +134,18 @@ class LeafValue(np.ndarray):
         if self.flags.writeable:  # a copy of a node's value, not the value itself
             super().__setitem__(key, value)
             return
+        owner = self._owner
+        if isinstance(owner, tuple):  # (kind, name) of the op that computed it
+            kind, name = owner
+            owner = f"{kind} {name!r}" if name is not None else kind
         if self._computed:
             raise ValueError(
-                f"the value of {self._owner} is read-only: it is computed from its inputs, and "
+                f"the value of {owner} is read-only: it is computed from its inputs, and "
                 f"the next backward() reads it. Give a leaf a new value and call forward(), or "
                 f"work on a copy of it (.value.copy())"
             )
         raise ValueError(
-            f"the value of {self._owner} is read-only, so that the graphs built on it notice "
+            f"the value of {owner} is read-only, so that the graphs built on it notice "
             f"every change; assign a new value instead: new = leaf.value.copy(); "
             f"new[...] = ...; leaf.value = new"
         )
@@ -188,14 +192,16 @@ def _unpickled(array: np.ndarray, owner: str) -> LeafValue:
 
 
 def read_only(array: np.ndarray, owner: str = "this leaf") -> LeafValue:
-    """A read-only copy of ``array`` in memory of its own that can never be made writable."""
-    data = np.ascontiguousarray(array, dtype=np.float64)
-    view = np.frombuffer(data.tobytes(), dtype=np.float64).reshape(data.shape).view(LeafValue)
+    """A read-only copy of ``array`` in memory of its own, whose view cannot be made writable."""
+    data = np.array(array, dtype=np.float64)  # the one copy: nobody else holds this memory
+    data.flags.writeable = False
+    view = data.view(LeafValue)
+    view.flags.writeable = False
     view._owner = owner
     return view
 
 
-def frozen(value: Value, owner: str = "this node") -> Value:
+def frozen(value: Value, owner: Any = "this node") -> Value:
     """``value`` as a node holds it: a float, or a read-only view of the array (not copied)."""
     if type(value) is float:
         return value
