@@ -986,6 +986,28 @@ ESTIMATOR: list[Case] = [
 ]
 
 
+# --- around the engine: anomaly mode, gradcheck, drawing, the exercises, compare ---------------
+
+TOOLS: list[Case] = [
+    # anomaly mode's switches
+    *(
+        Case(
+            f"set_detect_anomaly({value!r})",
+            lambda value=value: ag.set_detect_anomaly(value),
+            raises=TypeError,
+            message=f"set_detect_anomaly: enabled must be True or False, got {value!r}",
+        )
+        for value in ["no", 1, None]
+    ),
+    Case(
+        "detect_anomaly(enabled='no')",
+        lambda: ag.detect_anomaly(enabled="no").__enter__(),
+        raises=TypeError,
+        message="detect_anomaly: enabled must be True or False, got 'no' (str)",
+    ),
+]
+
+
 # --- files and the command line -----------------------------------------------------------------
 
 FILES_AND_CLI: list[Case] = [
@@ -1091,7 +1113,7 @@ FILES_AND_CLI: list[Case] = [
 ]
 
 
-CATALOGUE = [*ENGINE, *ESTIMATOR, *FILES_AND_CLI]
+CATALOGUE = [*ENGINE, *ESTIMATOR, *TOOLS, *FILES_AND_CLI]
 
 
 @pytest.mark.parametrize("case", CATALOGUE, ids=[case.name for case in CATALOGUE])
