@@ -988,6 +988,12 @@ ESTIMATOR: list[Case] = [
 
 # --- around the engine: anomaly mode, gradcheck, drawing, the exercises, compare ---------------
 
+def _gradcheck_of_a_graph_built_outside() -> Any:
+    w = ag.Variable([0.5, -0.25], name="w")
+    pre = ag.sum(ag.sigmoid(w * 3.0))
+    return ag.gradcheck(lambda v: pre, [w])
+
+
 TOOLS: list[Case] = [
     # anomaly mode's switches
     *(
@@ -1004,6 +1010,26 @@ TOOLS: list[Case] = [
         lambda: ag.detect_anomaly(enabled="no").__enter__(),
         raises=TypeError,
         message="detect_anomaly: enabled must be True or False, got 'no' (str)",
+    ),
+    # gradcheck
+    Case(
+        "gradcheck(eps='1e-6')",
+        lambda: ag.gradcheck(lambda w: w * w, [ag.Variable([1.0, 2.0])], eps="1e-6"),
+        raises=TypeError,
+        message="gradcheck: eps must be a real number, got '1e-6' (str)",
+    ),
+    Case(
+        "gradcheck(seed='x')",
+        lambda: ag.gradcheck(lambda w: w * w, [ag.Variable([1.0, 2.0])], seed="x"),
+        raises=TypeError,
+        message="gradcheck: seed must be a whole number >= 0, got 'x' (str)",
+    ),
+    Case(
+        "gradcheck of a function that returns a graph built once outside it",
+        lambda: _gradcheck_of_a_graph_built_outside(),
+        raises=ValueError,
+        message="gradcheck: fn did not rebuild its graph from the variables it was given: "
+        "called again, it returned Sum (and 2 more ops) from the graph of its first call",
     ),
 ]
 
