@@ -66,6 +66,7 @@ from autograd_lite.validation import (
     checked_start,
     checked_X,
     checked_y,
+    label_kind,
     same,
     seeded,
     two_classes,
@@ -425,6 +426,11 @@ class LogisticRegression:
             ``self``, fitted.
         """
         params = checked_params(self.get_params())
+        if callback is not None and not callable(callback):  # refused before any step runs
+            raise TypeError(
+                f"fit: callback must be callable (a function taking a GradientStep) or None, "
+                f"got {callback!r} ({type(callback).__name__})"
+            )
         names = feature_names(X)
         if params.batch_size is not None:
             return self._fit_batches(params, X, y, coef_init, intercept_init, callback, names)
@@ -694,6 +700,15 @@ class LogisticRegression:
         """
         predicted = self.predict(X)
         labels = checked_y(y, len(predicted))
+        # "0" never equals 0: labels of the other kind would score 0.0 whatever the model.
+        given, fitted = label_kind(labels), label_kind(self.classes_)
+        if given != fitted:
+            shown = ", ".join(repr(v) for v in np.unique(labels)[:3].tolist())
+            raise ValueError(
+                f"Mix of label input types (string and number): y holds {given}s ({shown}), "
+                f"but the model was fitted on {fitted}s: classes_ = {self.classes_.tolist()}; "
+                f"give y as {fitted}s"
+            )
         weights = checked_sample_weight(sample_weight, len(predicted))
         right = predicted == labels
         if weights is None:

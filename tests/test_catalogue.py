@@ -983,6 +983,42 @@ ESTIMATOR: list[Case] = [
         result=lambda scores: scores[0] == scores[1],
         expected="the unweighted accuracy (their sum is beyond float64, their ratios are not)",
     ),
+    # -- labels of two kinds, numbers too large, what is not data (issue 19)
+    Case(
+        "fit with labels that mix numbers and strings",
+        lambda: LR(max_iter=1).fit(_data(4)[0], [0, "a", 0, "a"]),
+        raises=ValueError,
+        message="Mix of label input types (string and number): y holds strings (e.g. 'a') "
+        "and numbers (e.g. 0)",
+    ),
+    Case(
+        "score with the labels as strings on a model fitted on numbers",
+        lambda: _fitted().score(_data()[0], _data()[1].astype(str)),
+        raises=ValueError,
+        message="Mix of label input types (string and number): y holds strings ('0', '1'), "
+        "but the model was fitted on numbers: classes_ = [0, 1]",
+    ),
+    Case(
+        "fit with an integer of 401 digits in X",
+        lambda: LR(max_iter=1).fit([[10**400, 1.0], [1.0, 2.0], [3.0, 4.0], [5.0, 6.0]],
+                                   [0, 1, 0, 1]),
+        raises=ValueError,
+        message="X must hold numbers float64 can hold, but X[0, 0] is an integer of 401 "
+        "digits, too large for float64",
+    ),
+    Case(
+        "fit with callback=5",
+        lambda: LR(max_iter=3).fit(*_data(), callback=5),
+        raises=TypeError,
+        message="fit: callback must be callable (a function taking a GradientStep) or None, "
+        "got 5 (int)",
+    ),
+    Case(
+        "fit with X a generator of rows",
+        lambda: LR(max_iter=1).fit((row for row in _data()[0]), _data()[1]),
+        raises=TypeError,
+        message="X is a generator: it can be read only once and does not know its length",
+    ),
 ]
 
 

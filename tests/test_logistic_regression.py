@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 import warnings
 from fractions import Fraction
 
@@ -534,3 +535,81 @@ def test_a_saved_model_keeps_the_feature_names_it_was_fitted_with(tmp_path):
     np.testing.assert_array_equal(loaded.predict(frame), model.predict(frame))
     with pytest.raises(ValueError, match="Feature names must be in the same order"):
         loaded.predict(frame[frame.columns[::-1]])
+
+
+# --- hostile input (issue 19) --------------------------------------------------------------------
+
+_X4 = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]])
+_Y4 = np.array([0, 1, 0, 1])
+
+_numbers = st.one_of(st.integers(-5, 5), st.floats(-5.0, 5.0), st.booleans())
+_mixed_labels = st.tuples(
+    st.lists(_numbers, min_size=1, max_size=3),
+    st.lists(st.text(max_size=3), min_size=1, max_size=3),
+).flatmap(lambda parts: st.permutations([*parts[0], *parts[1]]))
+"""Label lists that mix numbers and strings, in any order."""
+
+
+@given(labels=_mixed_labels)
+def test_fit_refuses_labels_that_mix_strings_and_numbers_as_sklearn_does(labels) -> None:
+    X = np.arange(2.0 * len(labels)).reshape(-1, 2)
+    with pytest.raises(ValueError, match=r"Mix of label input types \(string and number\)"):
+        LogisticRegression(max_iter=1).fit(X, labels)
+
+
+def test_fit_refuses_an_object_array_of_mixed_labels_in_sklearn_words() -> None:
+    labels = np.array([0, "a", 0, "a"], dtype=object)
+    with pytest.raises(ValueError, match=r"Mix of label input types \(string and number\)"):
+        LogisticRegression(max_iter=1).fit(_X4, labels)
+
+
+@pytest.mark.parametrize(
+    ("fitted", "given", "kinds"),
+    [
+        (_Y4, _Y4.astype(str), "y holds strings .'0'.*, but the model was fitted on numbers"),
+        (_Y4.astype(str), _Y4, "y holds numbers .0.*, but the model was fitted on strings"),
+    ],
+)
+def test_score_refuses_labels_of_another_type_than_the_model_was_fitted_on(
+    fitted, given, kinds
+) -> None:
+    model = LogisticRegression(max_iter=3).fit(_X4, fitted)
+    mix = r"Mix of label input types \(string and number\): "
+    with pytest.raises(ValueError, match=mix + kinds):
+        model.score(_X4, given)
+
+
+def test_fit_refuses_an_integer_too_large_for_float64_naming_its_entry() -> None:
+    X = [[1.0, 2.0], [10**400, 1.0], [3.0, 4.0], [5.0, 6.0]]
+    too_large = r"X\[1, 0\] is an integer of 401 digits, too large for float64"
+    with pytest.raises(ValueError, match=too_large):
+        LogisticRegression(max_iter=1).fit(X, _Y4)
+
+
+@pytest.mark.parametrize("batch_size", [None, 2])
+@pytest.mark.parametrize("callback", [5, "print", [print]])
+def test_fit_refuses_a_callback_that_cannot_be_called_before_any_step(
+    batch_size, callback
+) -> None:
+    model = LogisticRegression(max_iter=3, batch_size=batch_size)
+    refused = rf"fit: callback must be callable .*, got {re.escape(repr(callback))}"
+    with pytest.raises(TypeError, match=refused):
+        model.fit(_X4, _Y4, callback=callback)
+    assert not hasattr(model, "coef_")
+
+
+@pytest.mark.parametrize("batch_size", [None, 2])
+@pytest.mark.parametrize("what", ["X", "y"])
+def test_fit_refuses_a_generator_saying_it_is_one(batch_size, what) -> None:
+    data = {"X": _X4, "y": _Y4}
+    data[what] = (row for row in data[what])
+    with pytest.raises(TypeError, match=rf"{what} is a generator: .* list\({what}\)"):
+        LogisticRegression(max_iter=1, batch_size=batch_size).fit(data["X"], data["y"])
+
+
+def test_partial_fit_and_predict_refuse_an_iterator_saying_it_is_one() -> None:
+    with pytest.raises(TypeError, match=r"X is an iterator \(list_iterator\)"):
+        LogisticRegression().partial_fit(iter(_X4.tolist()), _Y4, classes=[0, 1])
+    model = LogisticRegression(max_iter=1).fit(_X4, _Y4)
+    with pytest.raises(TypeError, match=r"X is a generator"):
+        model.predict(row for row in _X4)
