@@ -277,10 +277,11 @@ class LogisticRegression:
         all strings (otherwise not set). Every later call checks the names of its ``X``
         against them, as scikit-learn does: columns in another order would silently give each
         weight the wrong feature.
-    loss_curve_ : list of float
+    loss_curve_ : list of float, or numpy.ndarray after load
         The cost ``J`` before each update, one entry per iteration. With mini-batches, the
         epoch's mean cost: each batch's ``J`` before its step, averaged over all m examples.
-        ``partial_fit`` adds one entry per call.
+        ``partial_fit`` adds one entry per call. A model read by ``load`` holds it as the
+        float64 array the file holds (a long curve is not turned into Python floats).
     n_iter_ : int
         The number of iterations run (``len(loss_curve_)``).
 

@@ -16,6 +16,7 @@ import contextlib
 import copy
 import gc
 import io
+import json
 import pickle
 import tempfile
 import warnings
@@ -142,6 +143,47 @@ def _truncated(folder: Path) -> Path:
     good = _saved_model(folder)
     path = folder / "truncated.npz"
     path.write_bytes(good.read_bytes()[:500])
+    return path
+
+
+def _npy_header(shape: tuple[int, ...]) -> bytes:
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": shape}
+    )
+    return header.getvalue()
+
+
+def _zeros_curve(folder: Path) -> Path:
+    """The saved model with a ``loss_curve.npy`` of 10⁸ zeros: 800 MB in a 3.5 MB file."""
+    good = _saved_model(folder)
+    path = folder / "zeros.npz"
+    with (
+        zipfile.ZipFile(good) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
+    ):
+        for name in source.namelist():
+            if name != "loss_curve.npy":
+                target.writestr(name, source.read(name))
+        with target.open("loss_curve.npy", "w") as member:
+            member.write(_npy_header((10**8,)))
+            zeros = bytes(8 * 10**6)
+            for _ in range(100):
+                member.write(zeros)
+    return path
+
+
+def _claimed_coef(name: str, data: bytes) -> tuple[str, bytes]:
+    """A ``coef.npy`` whose header claims shape (1, 10¹¹), 745 GiB, and holds nothing more."""
+    return (name, _npy_header((1, 10**11))) if name == "coef.npy" else (name, data)
+
+
+def _params_with(folder: Path, **changed: Any) -> Path:
+    with np.load(_saved_model(folder), allow_pickle=False) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    arrays["params"] = np.array(json.dumps({**json.loads(str(arrays["params"])), **changed}))
+    path = folder / "edited.npz"
+    np.savez(path, **arrays)
     return path
 
 
@@ -1136,6 +1178,34 @@ FILES_AND_CLI: list[Case] = [
         ),
         raises=ValueError,
         message="truncated.npz: not a saved LogisticRegression (.npz), or a damaged one",
+    ),
+    Case(
+        "LogisticRegression.load of a compressed loss_curve.npy of 10**8 zeros",
+        lambda: _in_folder(lambda folder: ag.LogisticRegression.load(_zeros_curve(folder))),
+        raises=ValueError,
+        message="zeros.npz: the saved model is damaged or was not written by "
+        "LogisticRegression.save: its member 'loss_curve.npy' claims an array of shape "
+        "(100000000,) and dtype float64 (762 MiB), more than a saved model may hold (64 MiB "
+        "an array); refusing to read it",
+    ),
+    Case(
+        "LogisticRegression.load of a coef.npy whose header claims shape (1, 10**11)",
+        lambda: _in_folder(
+            lambda folder: ag.LogisticRegression.load(_rewritten(folder, _claimed_coef))
+        ),
+        raises=ValueError,
+        message="changed.npz: the saved model is damaged or was not written by "
+        "LogisticRegression.save: its member 'coef.npy' claims an array of shape "
+        "(1, 100000000000) and dtype float64 (745 GiB)",
+    ),
+    Case(
+        "LogisticRegression.load of a file whose params hold max_iter 0",
+        lambda: _in_folder(
+            lambda folder: ag.LogisticRegression.load(_params_with(folder, max_iter=0))
+        ),
+        raises=ValueError,
+        message="edited.npz: 'params' holds a value the model refuses: max_iter must be an "
+        "integer >= 1, got 0",
     ),
     # negative numbers, in every notation, after a value option
     *(

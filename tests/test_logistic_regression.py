@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import math
 import re
+import time
 import warnings
+import zipfile
 from fractions import Fraction
 
 import numpy as np
@@ -371,7 +374,8 @@ def test_save_and_load_round_trip(tmp_path, labels):
     np.testing.assert_array_equal(loaded.intercept_, model.intercept_)
     assert loaded.classes_.tolist() == model.classes_.tolist()
     assert loaded.classes_.dtype == model.classes_.dtype
-    assert loaded.loss_curve_ == model.loss_curve_ and loaded.n_iter_ == model.n_iter_
+    np.testing.assert_array_equal(loaded.loss_curve_, model.loss_curve_)  # an array, as saved
+    assert loaded.n_iter_ == model.n_iter_
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
 
@@ -613,3 +617,94 @@ def test_partial_fit_and_predict_refuse_an_iterator_saying_it_is_one() -> None:
     model = LogisticRegression(max_iter=1).fit(_X4, _Y4)
     with pytest.raises(TypeError, match=r"X is a generator"):
         model.predict(row for row in _X4)
+
+
+# --- what a model file may hold, checked before reading it (issue 19) -----------------------------
+
+
+def _with_member(tmp_path, key, shape, descr="<f8", data=b""):
+    """The saved model with member ``key`` replaced by a .npy header claiming ``shape``, and
+    ``data`` after it (the header's claim is what load must check, before reading)."""
+    arrays_ = _saved_arrays(tmp_path)
+    del arrays_[key]
+    header = io.BytesIO()
+    np.lib.format.write_array_header_2_0(
+        header, {"descr": descr, "fortran_order": False, "shape": shape}
+    )
+    path = tmp_path / "oversized.npz"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, value in arrays_.items():
+            member = io.BytesIO()
+            np.lib.format.write_array(member, value)
+            archive.writestr(name + ".npy", member.getvalue())
+        archive.writestr(key + ".npy", header.getvalue() + data)
+    return path
+
+
+_LIMIT = 2**26
+
+
+@given(
+    key=st.sampled_from(["coef", "intercept", "classes", "loss_curve", "params", "format"]),
+    shape=st.one_of(
+        st.tuples(st.integers(_LIMIT // 8 + 1, 10**15)),
+        st.tuples(st.just(1), st.integers(_LIMIT // 8 + 1, 10**11)),
+        st.tuples(st.integers(2**20, 2**40), st.integers(2**20, 2**40)),
+    ),
+)
+def test_load_refuses_a_member_too_large_before_reading_it_naming_file_and_member(
+    tmp_path_factory, key, shape
+):
+    path = _with_member(tmp_path_factory.mktemp("m"), key, shape)
+    started = time.perf_counter()
+    with pytest.raises(ValueError) as caught:
+        LogisticRegression.load(path)
+    assert time.perf_counter() - started < 1.0
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ")
+    assert f"its member '{key}.npy' claims an array of shape {shape}" in message
+    assert "more than a saved model may hold (64 MiB an array)" in message
+
+
+def test_load_refuses_a_header_claiming_shape_1_by_10_to_the_11_not_numpys_memory_error(
+    tmp_path,
+):
+    path = _with_member(tmp_path, "coef", (1, 10**11))
+    with pytest.raises(ValueError, match=r"its member 'coef.npy' claims an array of shape "
+                       r"\(1, 100000000000\) and dtype float64 \(745 GiB\)"):
+        LogisticRegression.load(path)
+
+
+def test_load_refuses_a_member_whose_data_is_shorter_than_its_header_claims(tmp_path):
+    path = _with_member(tmp_path, "loss_curve", (1000,), data=bytes(80))
+    with pytest.raises(ValueError, match=r"oversized.npz: the saved model is damaged; "
+                       r"its array 'loss_curve' cannot be read"):
+        LogisticRegression.load(path)
+
+
+def test_a_loaded_loss_curve_stays_an_array_as_it_was_saved(tmp_path):
+    model = LogisticRegression(max_iter=5).fit(*small_data())
+    loaded = LogisticRegression.load(model.save(tmp_path / "model.npz"))
+    assert isinstance(loaded.loss_curve_, np.ndarray) and loaded.loss_curve_.dtype == np.float64
+    np.testing.assert_array_equal(loaded.loss_curve_, model.loss_curve_)
+    loaded.partial_fit(*small_data())  # and goes on, one entry more
+    assert len(loaded.loss_curve_) == loaded.n_iter_ == 6
+
+
+@pytest.mark.parametrize(
+    ("params", "refused"),
+    [('"max_iter": 0', "max_iter must be an integer >= 1, got 0"),
+     ('"learning_rate": "fast"', "learning_rate must be a finite number >= 0, got 'fast'")],
+)
+def test_a_parameter_the_model_refuses_in_a_file_is_named_with_the_file(
+    tmp_path, params, refused
+):
+    arrays_ = _saved_arrays(tmp_path)
+    saved = json.loads(str(arrays_["params"]))
+    saved.update(json.loads("{" + params + "}"))
+    arrays_["params"] = np.array(json.dumps(saved))
+    path = tmp_path / "edited.npz"
+    np.savez(path, **arrays_)
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))}: 'params' holds a value "
+                       rf"the model refuses: {re.escape(refused)}"):
+        LogisticRegression.load(path)
