@@ -461,12 +461,13 @@ ENGINE: list[Case] = [
             f"{where} of a chain 1,000 ops long",
             lambda make=make: make(_differentiated(_chain(1_000))),
             raises=ValueError,
-            message=f"{where}: the graph of Negate 'y' has 1001 nodes, more than max_nodes=200",
+            message=f"{where}: the graph of Negate 'y' has 1001 nodes, more than "
+            f"max_nodes={limit}",
         )
-        for where, make in (
-            ("draw_steps", ag.draw_steps),
-            ("save_steps", lambda y: ag.save_steps(y, Path(tempfile.mkdtemp()) / "steps")),
-            ("step_through", ag.step_through),
+        for where, make, limit in (
+            ("draw_steps", ag.draw_steps, 200),
+            ("save_steps", lambda y: ag.save_steps(y, Path(tempfile.mkdtemp()) / "steps"), 200),
+            ("step_through", ag.step_through, 40),
         )
     ),
 ]
@@ -1066,6 +1067,35 @@ ESTIMATOR: list[Case] = [
 
 # --- around the engine: anomaly mode, gradcheck, drawing, the exercises, compare ---------------
 
+def _lecture() -> ag.Node:
+    """The lecture's graph of one example, after backward."""
+    return _differentiated(ag.lecture_graph().L)
+
+
+def _one_example(features: int) -> ag.Node:
+    """The lecture's graph of one example with ``features`` features: 4·features + 4 nodes."""
+    from autograd_lite.lecture import example_loss
+
+    w = [ag.Variable(0.1, name=f"w{j + 1}") for j in range(features)]
+    x = [ag.Constant(1.0, name=f"x{j + 1}") for j in range(features)]
+    return example_loss(w, ag.Variable(0.1, name="b"), x, ag.Constant(1.0, name="y"))
+
+
+def _named(folder: Path, write: Callable[[Path], Any]) -> Any:
+    """``write(folder)``, its error's message with ``folder`` written as ``<folder>``."""
+    try:
+        return write(folder)
+    except OSError as error:
+        raise type(error)(str(error).replace(str(folder), "<folder>")) from None
+
+
+def _users_files_after_save_steps(folder: Path) -> dict[str, bytes]:
+    for name in ("step_1.png", "step_99.pdf"):
+        (folder / name).write_bytes(b"mine")
+    ag.save_steps(_lecture(), folder, format="dot")
+    return {name: (folder / name).read_bytes() for name in ("step_1.png", "step_99.pdf")}
+
+
 def _gradcheck_of_a_graph_built_outside() -> Any:
     w = ag.Variable([0.5, -0.25], name="w")
     pre = ag.sum(ag.sigmoid(w * 3.0))
@@ -1109,6 +1139,53 @@ TOOLS: list[Case] = [
         message="gradcheck: fn did not rebuild its graph from the variables it was given: "
         "called again, it returned Sum (and 2 more ops) from the graph of its first call",
     ),
+    # drawing
+    Case(
+        "draw with max_nodes=np.int64(200)",
+        lambda: ag.draw(_lecture(), max_nodes=np.int64(200)).source == ag.draw(_lecture()).source,
+        result=lambda same: same is True,
+        expected="the same picture as max_nodes=200: a numpy integer is a whole number",
+    ),
+    Case(
+        "draw with title=123",
+        lambda: ag.draw(_lecture(), title=123),
+        raises=TypeError,
+        message="draw: title must be a string or None, got 123 (int)",
+    ),
+    Case(
+        "draw(3.0)",
+        lambda: ag.draw(3.0),
+        raises=TypeError,
+        message="draw() takes a node, got float",
+    ),
+    Case(
+        "save_frames with format=None",
+        lambda: _in_folder(
+            lambda folder: ag.step_through(_lecture()).save_frames(folder / "f", format=None)
+        ),
+        raises=TypeError,
+        message="save_frames: format must be 'svg' or 'png', got None (NoneType)",
+    ),
+    Case(
+        "save_html into an existing folder",
+        lambda: _in_folder(lambda folder: _named(folder, ag.step_through(_lecture()).save_html)),
+        raises=IsADirectoryError,
+        message="save_html: <folder> is a folder: give the name of the page to write, e.g. "
+        "<folder>/step_through.html",
+    ),
+    Case(
+        "save_steps into a folder holding the user's step_1.png and step_99.pdf",
+        lambda: _in_folder(_users_files_after_save_steps),
+        result=lambda kept: kept == {"step_1.png": b"mine", "step_99.pdf": b"mine"},
+        expected="both files as they were: only what the library wrote is ever replaced",
+    ),
+    Case(
+        "step_through of the one-example graph with 49 features (200 nodes)",
+        lambda: ag.step_through(_differentiated(_one_example(49))),
+        raises=ValueError,
+        message="step_through: the graph of LogLoss 'L' has 200 nodes, more than max_nodes=40, "
+        "the most it draws in a few seconds",
+    ),
 ]
 
 
@@ -1142,6 +1219,20 @@ FILES_AND_CLI: list[Case] = [
             ("draw", lambda folder: ["--out", str(folder / "graph.dot")]),
             ("demo", lambda folder: ["--target", "y", "--out", str(folder / "out")]),
         ]
+    ),
+    Case(
+        "draw --steps naming a file, not a folder",
+        lambda: _in_folder(
+            lambda folder: (
+                folder,
+                _cli("draw", "--steps", str(_file(folder, "afile", "mine")), "--steps-format",
+                     "dot"),
+            )
+        ),
+        result=lambda made: made[1].status == 2
+        and f"save_steps: {made[0] / 'afile'} is a file, not a folder" in made[1].err
+        and ".tmp" not in made[1].err,
+        expected="exit 2 and the message naming the path given, never a hidden temporary one",
     ),
     # saved models
     Case(
