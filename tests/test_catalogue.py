@@ -1221,6 +1221,40 @@ FILES_AND_CLI: list[Case] = [
         ]
     ),
     Case(
+        "explain --csv with a label nan",
+        lambda: _in_folder(
+            lambda folder: _cli("explain", "--csv", str(_file(folder, "nan.csv",
+                                                              "x1,y\n1,1\n2,nan\n")))
+        ),
+        result=lambda ran: ran.status == 2
+        and "nan.csv, line 3, column 'y': the label 'nan' is not a finite number" in ran.err,
+        expected="exit 2 and the message naming the file, the line and the column",
+    ),
+    Case(
+        "explain --csv with a quote never closed",
+        lambda: _in_folder(
+            lambda folder: _cli("explain", "--csv", str(_file(folder, "quote.csv",
+                                                              'x1,y\n1,1\n"2,0\n3,1\n4,0\n')))
+        ),
+        result=lambda ran: ran.status == 2
+        and 'quote.csv, line 3: a quote (") opened on line 3 is never closed, so the csv '
+        "module reads everything after it, to line 5, as one cell" in ran.err,
+        expected="exit 2 and the message naming the quote and the line it opens on",
+    ),
+    Case(
+        "explain --weights 10 on data near 1e308",
+        lambda: _in_folder(
+            lambda folder: _cli("explain", "--csv", str(_file(folder, "big.csv",
+                                                              "x1,y\n1e308,1\n-1e308,0\n")),
+                                "--weights", "10")
+        ),
+        result=lambda ran: ran.status == 0
+        and "dZ = A − y = [0, 0]" in ran.out
+        and "RuntimeWarning" not in ran.err
+        and "autograd-lite explain: note: a number went beyond float64's range" in ran.err,
+        expected="exit 0, the right result (z = ±inf, no loss) and a note, no numpy warning",
+    ),
+    Case(
         "draw --steps naming a file, not a folder",
         lambda: _in_folder(
             lambda folder: (
