@@ -31,7 +31,8 @@ import pandas as pd
 import pytest
 
 import autograd_lite as ag
-from autograd_lite import cli
+from autograd_lite import cli, exercises
+from autograd_lite import compare as cmp
 from autograd_lite.datasets import read_csv
 
 
@@ -1178,6 +1179,34 @@ TOOLS: list[Case] = [
         lambda: _in_folder(_users_files_after_save_steps),
         result=lambda kept: kept == {"step_1.png": b"mine", "step_99.pdf": b"mine"},
         expected="both files as they were: only what the library wrote is ever replaced",
+    ),
+    # the exercises and compare
+    Case(
+        "exercises check(da=10**400, ...)",
+        lambda: exercises.one_example_backward.check(
+            da=10**400, dz=None, dw1=None, dw2=None, db=None
+        ),
+        raises=ValueError,
+        message="check(da=...): an integer of 401 digits is too large for float64",
+    ),
+    Case(
+        "exercises OneExampleBackward(x1=10**400)",
+        lambda: exercises.OneExampleBackward(x1=10**400),
+        raises=ValueError,
+        message="OneExampleBackward(x1=...): an integer of 401 digits is too large for float64",
+    ),
+    Case(
+        "compare with w=[nan, 0, 0]",
+        lambda: cmp.compare(*_data(20), w=[np.nan, 0, 0], steps=1, repeats=1),
+        raises=ValueError,
+        message="w must be 3 finite numbers, but w[0] is nan (1 NaN or inf in all)",
+    ),
+    Case(
+        "compare(...).plot(123)",
+        lambda: cmp.compare(*_data(20), steps=1, repeats=1).plot(123),
+        raises=TypeError,
+        message="plot: target must be a file name (.png, .svg or .pdf), a matplotlib Axes or "
+        "None, got 123 (int)",
     ),
     Case(
         "step_through of the one-example graph with 49 features (200 nodes)",
