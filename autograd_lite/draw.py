@@ -976,8 +976,10 @@ def save_steps(
     anything is written, and a new ``folder`` is filled under a temporary name and renamed
     when complete, so a failure (Graphviz missing, bad ``digits``, a full disk) leaves no
     folder behind. An existing folder keeps its other files; each file written replaces its
-    namesake whole. ``collapse``, ``fused`` and ``convention`` are the lecture's views, as in
-    ``draw_steps``.
+    namesake whole, but only a file this library wrote there (recorded in the folder's
+    ``.autograd_lite-written.json``): a namesake of the user's own is ``FileExistsError``, and
+    their ``step_1.png`` beside the frames is never removed. ``collapse``, ``fused`` and
+    ``convention`` are the lecture's views, as in ``draw_steps``.
     """
     check_node(output, "save_steps")
     digits = check_digits(digits, "save_steps")

@@ -63,7 +63,11 @@ def gradcheck(
     ``atol + rtol · |numerical|``.
 
     Returns a ``GradcheckReport``; raises ``GradcheckError`` listing each entry that differs
-    (in its message, and as ``Mismatch`` records in its ``mismatches``).
+    (in its message, and as ``Mismatch`` records in its ``mismatches``). Raises ``ValueError``
+    if ``fn`` returns a graph built before the call (``lambda w: pre``): moving the variables
+    would change nothing it returns, so no comparison could mean anything. ``TypeError`` for
+    ``eps``, ``atol``, ``rtol`` that are not real numbers or a ``seed`` that is not a whole
+    number.
 
     Examples
     --------

@@ -355,8 +355,9 @@ class StepThrough:
         without, it is the frame's ``svg``.
 
         All files are made in memory first, and a new folder is filled under a temporary
-        name and renamed when complete: an error leaves no half-written folder. Returns the
-        paths written, in frame order.
+        name and renamed when complete: an error leaves no half-written folder. In an existing
+        folder only files this library wrote there are replaced or removed (see
+        ``draw.write_folder``). Returns the paths written, in frame order.
 
         Examples
         --------
