@@ -63,7 +63,7 @@ PHASES = ("forward", "backward", "update")
 MAX_NODES = 40
 """``step_through``'s default ``max_nodes``: the largest graph it steps through in a few seconds.
 Each of its 1.5 frames per node draws the whole graph, so the work grows as the square of the
-graph: 40 nodes take about 1.5 s and make a 2.5 MB page; 200 (the lecture's graph of one
+graph: 40 nodes take 1.5–4 s and make a 2.5 MB page; 200 (the lecture's graph of one
 example with 49 features) took a minute, 1.5 GB and a 64 MB page."""
 
 _MAX_PICTURE_CAPTION = 240
