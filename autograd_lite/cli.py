@@ -6,6 +6,7 @@ import argparse
 import math
 import re
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -592,10 +593,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return args.run(args)
+        with warnings.catch_warnings(record=True) as caught:
+            # numpy's float warnings (overflow to ±inf) are a note below, not its source lines
+            warnings.simplefilter("always", RuntimeWarning)
+            status = args.run(args)
     except (ValueError, TypeError, OSError, ImportError, GraphvizNotFoundError) as error:
         print(f"autograd-lite {args.command}: error: {error}", file=sys.stderr)
         return 2
+    floats = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    for w in caught:  # any other warning as Python shows it
+        if w not in floats:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    said = list(dict.fromkeys(str(w.message) for w in floats))
+    if any("overflow" in text for text in said):  # NaN from inf − inf follows from it too
+        print(
+            f"autograd-lite {args.command}: note: a number went beyond float64's range "
+            "(±1.8e308) and was taken as ±inf, as IEEE arithmetic does; the results above "
+            "follow from that",
+            file=sys.stderr,
+        )
+    elif said:
+        print(f"autograd-lite {args.command}: note: numpy: {'; '.join(said)}", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

@@ -32,8 +32,10 @@ Shapes and colours:
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import numbers
 import os
 import re
 import shutil
@@ -277,7 +279,12 @@ def check_size(output: Node, nodes: Sequence[Node], max_nodes: int, where: str =
     Step pictures grow as the square of the graph (a frame per node, each of every node), so
     ``draw_steps``, ``save_steps`` and ``step_through`` check first, not at their first frame.
     """
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+    # numpy's integers are whole numbers too (numbers.Integral); a bool is not a count.
+    if (
+        isinstance(max_nodes, bool | np.bool_)
+        or not isinstance(max_nodes, numbers.Integral)
+        or max_nodes < 1
+    ):
         raise ValueError(f"{where}: max_nodes must be a whole number ≥ 1, got {max_nodes!r}")
     if len(nodes) > max_nodes:
         raise ValueError(
@@ -286,6 +293,20 @@ def check_size(output: Node, nodes: Sequence[Node], max_nodes: int, where: str =
             f"Draw a graph for one example (or the vectorized form, which has a handful of "
             f"nodes), or pass max_nodes={len(nodes)} to draw it anyway."
         )
+
+
+def check_node(output: Any, where: str) -> None:
+    """``TypeError`` unless ``output`` is a node, in ``explain``'s words."""
+    if not isinstance(output, Node):
+        raise TypeError(f"{where}() takes a node, got {type(output).__name__}")
+
+
+def _checked_title(title: Any, where: str) -> str | None:
+    if title is not None and not isinstance(title, str):
+        raise TypeError(
+            f"{where}: title must be a string or None, got {title!r} ({type(title).__name__})"
+        )
+    return title
 
 
 def _as_nodes(highlight: Node | Iterable[Node] | None, what: str) -> list[Node]:
@@ -566,6 +587,8 @@ def draw(
     >>> "dz = -0.2497" in picture.source and "∂a/∂z = a(1 − a)" in picture.source
     True
     """
+    check_node(output, "draw")
+    title = _checked_title(title, "draw")
     digits = check_digits(digits, "draw")
     require_current(output, "draw")  # never a picture of out-of-date values
     grads = None
@@ -657,6 +680,7 @@ def draw_steps(
     >>> len(frames), "step 3 of 9: dz = da · a(1 − a)" in frames[2].source
     (9, True)
     """
+    check_node(output, "draw_steps")
     digits = check_digits(digits, "draw_steps")
     require_current(output, "draw_steps")
     check_size(output, graph_nodes(output), max_nodes, "draw_steps")
@@ -952,9 +976,12 @@ def save_steps(
     anything is written, and a new ``folder`` is filled under a temporary name and renamed
     when complete, so a failure (Graphviz missing, bad ``digits``, a full disk) leaves no
     folder behind. An existing folder keeps its other files; each file written replaces its
-    namesake whole. ``collapse``, ``fused`` and ``convention`` are the lecture's views, as in
-    ``draw_steps``.
+    namesake whole, but only a file this library wrote there (recorded in the folder's
+    ``.autograd_lite-written.json``): a namesake of the user's own is ``FileExistsError``, and
+    their ``step_1.png`` beside the frames is never removed. ``collapse``, ``fused`` and
+    ``convention`` are the lecture's views, as in ``draw_steps``.
     """
+    check_node(output, "save_steps")
     digits = check_digits(digits, "save_steps")
     if not isinstance(format, str):
         raise TypeError(f"save_steps: format must be a string such as 'svg', got {format!r}")
@@ -980,15 +1007,23 @@ def save_steps(
         files.update(zip(names, contents, strict=True))
         pages = [svg.decode("utf-8") for svg in svgs]
         files["steps.html"] = _slideshow(pages, output).encode("utf-8")
-    return write_folder(folder, files, _STEP_FILES)
+    return write_folder(folder, files, _STEP_FILES, "save_steps")
 
 
 _STEP_FILES = re.compile(r"step_\d+\.(?:svg|png|pdf|dot)|steps\.html")
 """The files ``save_steps`` writes: an earlier run's that this one does not are removed."""
 
+WRITTEN_RECORD = ".autograd_lite-written.json"
+"""The record ``write_folder`` keeps in each folder it writes: the name and SHA-256 of every
+file it wrote there. Only a file named in it, and unchanged since, is ever replaced or removed:
+the user's own ``step_1.png`` beside the frames is never touched."""
+
 
 def write_folder(
-    folder: str | Path, files: dict[str, bytes], owned: re.Pattern[str] | None = None
+    folder: str | Path,
+    files: dict[str, bytes],
+    owned: re.Pattern[str] | None = None,
+    where: str = "write_folder",
 ) -> list[Path]:
     """Write ``files`` (name → bytes) into ``folder``, never leaving half a new folder behind.
 
@@ -997,16 +1032,37 @@ def write_folder(
     for it. In an existing folder each file replaces its namesake whole (written beside it,
     then renamed), and the files an earlier run wrote there (names ``owned`` matches) that
     this run does not are removed: fewer frames than last time leave no stale frames behind.
-    Other files are left alone. Returns the paths, in the order of ``files``.
+
+    Only files this library wrote are ever replaced or removed: ``WRITTEN_RECORD``, kept in
+    the folder, names each with its SHA-256. A file of one of ``files``' names that is not in
+    the record, or changed since, is the user's: ``FileExistsError`` naming it, before
+    anything is written. Other files are left alone. Returns the paths, in the order of
+    ``files``. ``where`` names the caller in errors.
     """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(
+            f"{where}: {folder} is a file, not a folder: give the name of a folder to write "
+            f"the pictures into (a new one is made)"
+        )
     if folder.is_dir():
+        record = _written_record(folder)
+        mine = {name for name in record if _unchanged(folder / name, record[name])}
+        theirs = [name for name in files if (folder / name).exists() and name not in mine]
+        if theirs:
+            shown = ", ".join(str(folder / name) for name in theirs[:3])
+            more = f" (and {len(theirs) - 3} more)" if len(theirs) > 3 else ""
+            raise FileExistsError(
+                f"{where}: {shown}{more} was not written by autograd_lite (or was changed "
+                f"since), so it is not replaced; move it away, or write into another folder"
+            )
         for name, data in files.items():
             write_file(folder / name, data)
-        if owned is not None:
-            for old in folder.iterdir():
-                if old.name not in files and owned.fullmatch(old.name) and old.is_file():
-                    old.unlink()
+        stale = [name for name in sorted(mine - set(files)) if owned and owned.fullmatch(name)]
+        for name in stale:
+            (folder / name).unlink(missing_ok=True)
+        kept = {name: record[name] for name in mine - set(files) - set(stale)}
+        write_file(folder / WRITTEN_RECORD, _record_of(files, kept))
         return [folder / name for name in files]
     made = [p for p in (folder.parent, *folder.parent.parents) if not p.exists()]
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -1014,6 +1070,7 @@ def write_folder(
     try:
         for name, data in files.items():
             (temporary / name).write_bytes(data)
+        (temporary / WRITTEN_RECORD).write_bytes(_record_of(files, {}))
         temporary.rename(folder)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -1026,12 +1083,49 @@ def write_folder(
     return [folder / name for name in files]
 
 
+def _written_record(folder: Path) -> dict[str, str]:
+    """``WRITTEN_RECORD`` of ``folder``: name → SHA-256; empty when missing or unreadable (so
+    nothing in the folder counts as the library's)."""
+    try:
+        record = json.loads((folder / WRITTEN_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
+        return {}
+    return {
+        name: digest
+        for name, digest in record["files"].items()
+        if isinstance(name, str) and isinstance(digest, str) and Path(name).name == name
+    }
+
+
+def _unchanged(path: Path, digest: str) -> bool:
+    try:
+        return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
+
+
+def _record_of(files: dict[str, bytes], kept: dict[str, str]) -> bytes:
+    written = {**kept, **{name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}
+    return json.dumps({"written_by": "autograd_lite", "files": written}, indent=1).encode()
+
+
 def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole: into a file beside it, then renamed over it."""
+    """Write ``data`` to ``path`` whole: into a file beside it, then renamed over it.
+
+    Errors name ``path``, the user's, never the hidden file beside it.
+    """
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder: give the name of a file to write")
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         temporary.write_bytes(data)
         os.replace(temporary, path)
+    except OSError as error:
+        if error.errno is None:  # no system error to restate
+            raise
+        raise type(error)(error.errno, error.strerror, str(path)) from None
     finally:
         temporary.unlink(missing_ok=True)
 

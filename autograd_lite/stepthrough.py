@@ -55,10 +55,16 @@ from autograd_lite.notation import printable
 from autograd_lite.pages import PageFrame, attribute, escaped, frames_page
 from autograd_lite.values import Value
 
-__all__ = ["PHASES", "Frame", "StepThrough", "step_through"]
+__all__ = ["MAX_NODES", "PHASES", "Frame", "StepThrough", "step_through"]
 
 PHASES = ("forward", "backward", "update")
 """The three passes of one step of gradient descent, in the order the frames show them."""
+
+MAX_NODES = 40
+"""``step_through``'s default ``max_nodes``: the largest graph it steps through in a few seconds.
+Each of its 1.5 frames per node draws the whole graph, so the work grows as the square of the
+graph: 40 nodes take 1.5–4 s and make a 2.5 MB page; 200 (the lecture's graph of one
+example with 49 features) took a minute, 1.5 GB and a 64 MB page."""
 
 _MAX_PICTURE_CAPTION = 240
 
@@ -187,7 +193,7 @@ class StepThrough:
         parameters: Sequence[Node] | None = None,
         digits: int = 4,
         derivatives: bool = False,
-        max_nodes: int = 200,
+        max_nodes: int = MAX_NODES,
         collapse: bool = False,
         fused: bool | None = None,
         convention: str = "auto",
@@ -202,7 +208,18 @@ class StepThrough:
                 f"{output.describe()} has none yet: call {name}.backward() first"
             )
         require_current(output, f"step_through({name})")
-        check_size(output, graph_nodes(output), max_nodes, "step_through")
+        nodes = graph_nodes(output)
+        if max_nodes == MAX_NODES and len(nodes) > MAX_NODES:  # the default: say why it is low
+            raise ValueError(
+                f"step_through: the graph of {output.describe()} has {len(nodes)} nodes, more "
+                f"than max_nodes={MAX_NODES}, the most it draws in a few seconds: it draws the "
+                f"whole graph once per frame, and there are 1.5 frames per node, so the time "
+                f"and the page grow as the square of the graph (200 nodes: a minute, 1.5 GB "
+                f"and a 64 MB page). Step through a smaller graph (the vectorized form has a "
+                f"handful of nodes), use draw({name}) for one picture, or pass "
+                f"max_nodes={len(nodes)} to wait for it."
+            )
+        check_size(output, nodes, max_nodes, "step_through")
         self.output = output
         self.alpha = alpha
         self.digits = digits
@@ -216,7 +233,6 @@ class StepThrough:
             fused=fused,
             convention=convention,
         )
-        nodes = graph_nodes(output)
         self._dot_ids = {id(node): f"n{k}" for k, node in enumerate(nodes)}
         counts = {phase: sum(spec.phase == phase for spec in self._specs) for phase in PHASES}
         within = dict.fromkeys(PHASES, 0)
@@ -314,6 +330,11 @@ class StepThrough:
         ('step.html', True)
         """
         path = Path(path)
+        if path.is_dir():
+            raise IsADirectoryError(
+                f"save_html: {path} is a folder: give the name of the page to write, e.g. "
+                f"{path / 'step_through.html'}"
+            )
         write_file(path, self.to_html().encode("utf-8"))
         return path
 
@@ -334,8 +355,9 @@ class StepThrough:
         without, it is the frame's ``svg``.
 
         All files are made in memory first, and a new folder is filled under a temporary
-        name and renamed when complete: an error leaves no half-written folder. Returns the
-        paths written, in frame order.
+        name and renamed when complete: an error leaves no half-written folder. In an existing
+        folder only files this library wrote there are replaced or removed (see
+        ``draw.write_folder``). Returns the paths written, in frame order.
 
         Examples
         --------
@@ -348,6 +370,11 @@ class StepThrough:
         >>> [p.name for p in paths[5:8]]
         ['06-forward.svg', '07-backward.svg', '08-backward.svg']
         """
+        if not isinstance(format, str):
+            raise TypeError(
+                f"save_frames: format must be 'svg' or 'png', got {format!r} "
+                f"({type(format).__name__})"
+            )
         fmt = format.lower().lstrip(".")
         if fmt not in ("svg", "png"):
             raise ValueError(f"save_frames: format must be 'svg' or 'png', got {format!r}")
@@ -360,7 +387,9 @@ class StepThrough:
             ]
         else:
             contents = _render_all(self._drawings(captions=captions), fmt)
-        return write_folder(folder, dict(zip(names, contents, strict=True)), _FRAME_FILES)
+        return write_folder(
+            folder, dict(zip(names, contents, strict=True)), _FRAME_FILES, "save_frames"
+        )
 
     # --- face 3: Jupyter ------------------------------------------------------------------
 
@@ -444,7 +473,7 @@ def step_through(
     parameters: Sequence[Node] | None = None,
     digits: int = 4,
     derivatives: bool = False,
-    max_nodes: int = 200,
+    max_nodes: int = MAX_NODES,
     collapse: bool = False,
     fused: bool | None = None,
     convention: str = "auto",
@@ -471,7 +500,9 @@ def step_through(
     derivatives : bool
         Write each edge's local derivative on it, as ``draw(derivatives=True)``.
     max_nodes : int
-        Refuse larger graphs, as ``draw`` does.
+        Refuse larger graphs, as ``draw`` does; 40 by default (``MAX_NODES``), which takes a
+        few seconds: every frame draws the whole graph, so a graph of 200 nodes (300 frames)
+        takes about a minute and makes a 64 MB page.
     collapse, fused, convention
         The lecture's views, as ``draw`` and ``explain`` take them: the slide's one ``z`` box
         (its inner products and sums get no forward frame), the chain rule taken literally

@@ -174,7 +174,7 @@ def test_draw_m_highlight_names_the_vectorized_graphs_nodes(tmp_path, capsys):
 def test_draw_m_steps_writes_one_picture_per_backward_step(tmp_path, capsys):
     folder = tmp_path / "steps"
     assert main(["draw", "--m", "4", "--steps", str(folder), "--steps-format", "dot"]) == 0
-    assert len(list(folder.iterdir())) == 6  # dJ, dL, dA, dZ, dw, db: the lecture's steps
+    assert len(list(folder.glob("step_*.dot"))) == 6  # dJ, dL, dA, dZ, dw, db: the lecture's steps
 
 
 @pytest.mark.parametrize(
@@ -292,3 +292,70 @@ def test_compare_options_are_checked_by_argparse(capsys, arguments, message):
         main(["compare", *arguments])
     assert caught.value.code == 2
     assert message in capsys.readouterr().err
+
+
+# --- hostile CSVs and numbers (issue 19) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["nan", "NaN", " inf", "-inf", "Infinity"])
+def test_read_csv_names_the_file_and_line_of_a_label_that_is_not_a_finite_number(tmp_path, label):
+    from autograd_lite.datasets import read_csv
+
+    path = tmp_path / "labels.csv"
+    path.write_text(f"x1,y\n1,0\n2,{label}\n3,1\n")
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))}, line 3, column 'y': the "
+                       rf"label {re.escape(repr(label.strip()))} is not a finite number"):
+        read_csv(path, "y")
+
+
+def test_a_nan_label_in_the_csv_exits_2_naming_file_and_line(tmp_path, capsys):
+    path = tmp_path / "labels.csv"
+    path.write_text("x1,y\n1,1\n2,nan\n")
+    assert main(["explain", "--csv", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}, line 3, column 'y': the label 'nan' is not a finite number" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "opened"),
+    [
+        ('x1,y\n1,1\n"2,0\n3,1\n4,0\n', 3),
+        ('x1,y\n"1,1\n2,0\n', 2),
+        ('x1,y\n1,0\n2,"1\n3,0\n4,1\n', 3),
+    ],
+)
+def test_read_csv_says_a_quote_is_never_closed_and_the_line_it_opens_on(tmp_path, text, opened):
+    from autograd_lite.datasets import read_csv
+
+    path = tmp_path / "quote.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))}, line {opened}: a quote "
+                       rf"\(\"\) opened on line {opened} is never closed"):
+        read_csv(path, "y")
+
+
+def test_a_quoted_cell_over_two_lines_is_still_read(tmp_path):
+    from autograd_lite.datasets import read_csv
+
+    path = tmp_path / "ok.csv"
+    path.write_text('x1,y\n1,"ye\ns"\n2,no\n')
+    X, y, _ = read_csv(path, "y")
+    assert X.tolist() == [[1.0], [2.0]] and y.tolist() == ["ye\ns", "no"]
+
+
+@pytest.mark.parametrize("command", ["explain", "draw"])
+def test_weights_that_overflow_float64_give_the_right_result_and_no_raw_numpy_warning(
+    tmp_path, capsys, command
+):
+    path = tmp_path / "big.csv"
+    path.write_text("x1,y\n1e308,1\n-1e308,0\n")
+    more = ["--out", str(tmp_path / "g.dot")] if command == "draw" else []
+    assert main([command, "--csv", str(path), "--weights", "10", *more]) == 0
+    captured = capsys.readouterr()
+    assert "RuntimeWarning" not in captured.err and ".py:" not in captured.err
+    assert captured.err == (
+        f"autograd-lite {command}: note: a number went beyond float64's range (±1.8e308) and "
+        "was taken as ±inf, as IEEE arithmetic does; the results above follow from that\n"
+    )
+    if command == "explain":  # z = ±inf: σ(z) is exactly 1 and 0, the labels: no loss
+        assert "dZ = A − y = [0, 0]" in captured.out

@@ -7,6 +7,7 @@ import math
 import re
 import struct
 import sys
+import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -436,3 +437,74 @@ def test_the_layout_holds_with_local_derivatives_on_the_edges():
 def test_step_through_is_exported_with_its_frames():
     assert ag.step_through is step_through and ag.StepThrough is StepThrough
     assert ag.explain_forward is explain_forward
+
+
+# --- hostile arguments and large graphs (issue 19) -----------------------------------------------
+
+
+def _one_example(features: int) -> ag.Node:
+    """The lecture's graph of one example with ``features`` features: 4·features + 4 nodes."""
+    from autograd_lite.lecture import example_loss
+
+    w = [ag.Variable(0.1 * (j % 5) - 0.2, name=f"w{j + 1}") for j in range(features)]
+    x = [ag.Constant(1.0 + j % 3, name=f"x{j + 1}") for j in range(features)]
+    L = example_loss(w, ag.Variable(0.1, name="b"), x, ag.Constant(1.0, name="y"))
+    L.backward()
+    return L
+
+
+def test_step_through_refuses_at_once_by_default_a_graph_it_cannot_step_through_in_seconds():
+    L = _one_example(49)
+    assert len(graph_nodes(L)) == 200  # inside draw's max_nodes=200
+    started = time.perf_counter()
+    with pytest.raises(ValueError) as caught:
+        step_through(L)
+    assert time.perf_counter() - started < 0.5
+    message = str(caught.value)
+    assert message.startswith("step_through: the graph of LogLoss 'L' has 200 nodes, more than "
+                              "max_nodes=40, the most it draws in a few seconds")
+    assert "use draw(L) for one picture, or pass max_nodes=200 to wait for it" in message
+
+
+def test_step_through_of_the_largest_graph_its_default_takes_finishes_in_a_few_seconds():
+    L = _one_example(9)
+    assert len(graph_nodes(L)) == 40
+    started = time.perf_counter()
+    steps = step_through(L)
+    page = steps.to_html()
+    assert time.perf_counter() - started < 10.0  # about 1.5 s on the machine it was measured on
+    assert len(steps) == 60 and len(page) < 5_000_000
+
+
+def test_save_frames_refuses_a_format_that_is_not_text(lecture, tmp_path):
+    with pytest.raises(TypeError, match=r"save_frames: format must be 'svg' or 'png', got None "
+                       r"\(NoneType\)"):
+        lecture[1].save_frames(tmp_path / "frames", format=None)
+    assert not (tmp_path / "frames").exists()
+
+
+def test_save_html_into_a_folder_names_that_folder_not_a_hidden_file(lecture, tmp_path):
+    with pytest.raises(IsADirectoryError) as caught:
+        lecture[1].save_html(tmp_path)
+    assert str(caught.value) == (
+        f"save_html: {tmp_path} is a folder: give the name of the page to write, e.g. "
+        f"{tmp_path / 'step_through.html'}"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_html_where_it_cannot_write_names_the_path_given(lecture, tmp_path):
+    target = tmp_path / "missing" / "page.html"
+    with pytest.raises(FileNotFoundError) as caught:
+        lecture[1].save_html(target)
+    assert caught.value.filename == str(target) and ".tmp" not in str(caught.value)
+
+
+def test_save_frames_keeps_the_users_own_files_in_the_folder(lecture, tmp_path):
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    (folder / "1-forward.svg").write_text("mine")
+    (folder / "99-update.png").write_text("mine too")
+    lecture[1].save_frames(folder)
+    assert (folder / "1-forward.svg").read_text() == "mine"
+    assert (folder / "99-update.png").read_text() == "mine too"
