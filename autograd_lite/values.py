@@ -49,13 +49,47 @@ def as_value(data: Any, what: str = "value", copy: bool = True) -> Value:
     except ValueError as error:  # ragged nested lists
         kind = type(data).__name__
         raise ValueError(f"{what}: cannot read {kind} as an array: {error}") from None
+    if array.dtype == object:
+        _refuse_huge_integers(array, what)
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"{what}: expected real numbers, got {type(data).__name__} of dtype {array.dtype}"
         )
+    if array.dtype.kind == "f" and array.dtype.itemsize > 8:  # long double: may not fit
+        _refuse_beyond_float64(array, what)
     if array.ndim == 0:
         return float(array)
     return np.array(array, dtype=np.float64) if copy else np.asarray(array, dtype=np.float64)
+
+
+def _refuse_huge_integers(array: np.ndarray, what: str) -> None:
+    """Python integers past float64's range in a list: named, as a lone one is."""
+    for index, entry in np.ndenumerate(array):
+        if isinstance(entry, int) and not isinstance(entry, bool):
+            try:
+                float(entry)
+            except OverflowError:
+                where = f"[{', '.join(map(str, index))}]"
+                raise ValueError(
+                    f"{what}: the integer at {where} has {len(str(abs(entry)))} digits, too large "
+                    f"for a float64 (whose largest is about 1.8e308)"
+                ) from None
+        elif not isinstance(entry, (int, float, np.integer, np.floating)):
+            return  # not all numbers: the caller's type check says so
+
+
+def _refuse_beyond_float64(array: np.ndarray, what: str) -> None:
+    """A long double beyond float64's range would become ±inf silently: refused, named."""
+    with np.errstate(over="ignore"):
+        converted = array.astype(np.float64)
+    lost = np.isinf(converted) & np.isfinite(array)
+    if lost.any():
+        index = tuple(int(i) for i in np.argwhere(lost)[0])
+        where = f" at [{', '.join(map(str, index))}]" if index else ""
+        raise ValueError(
+            f"{what}: the {array.dtype} value{where} is {array[index]!r}, too large for a "
+            f"float64 (whose largest is about 1.8e308)"
+        )
 
 
 def as_output(value: Any) -> Value:

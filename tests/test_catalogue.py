@@ -51,6 +51,12 @@ class Case:
 # --- helpers: what a row needs to set up -------------------------------------------------------
 
 
+def _no_warning(run: Callable[[], Any]) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return run()
+
+
 def _in_folder(use: Callable[[Path], Any]) -> Any:
     """``use(folder)`` on a new empty folder, removed afterwards."""
     with tempfile.TemporaryDirectory() as folder:
@@ -230,6 +236,63 @@ _FRAME = pd.DataFrame(np.arange(8.0).reshape(4, 2), columns=["a", "b"])
 _GRID = np.arange(8.0).reshape(4, 2) - 3.0
 
 ENGINE: list[Case] = [
+    # numbers beyond float64 (issue 19): refused, never a silent inf
+    Case(
+        "a long double beyond float64's range",
+        lambda: ag.Variable(np.array([1.0, np.longdouble("1e4000")]), name="w"),
+        raises=ValueError,
+        message="Variable 'w': the float128 value at [1] is",
+    ),
+    Case(
+        "a 401-digit integer inside a list",
+        lambda: ag.Variable([10**400, 1.0], name="w"),
+        raises=ValueError,
+        message="Variable 'w': the integer at [0] has 401 digits, too large for a float64",
+    ),
+    Case(
+        "mean over an axis a scalar does not have",
+        lambda: ag.mean(ag.Variable(3.0, name="v"), axis=5),
+        raises=ag.ShapeError,
+        message="ag.mean: axis 5 is out of range for 'v' (Variable, shape ()), which has 0 axes",
+    ),
+    Case(
+        "sum over an axis out of range",
+        lambda: ag.sum(ag.Variable([1.0, 2.0], name="v"), axis=5),
+        raises=ag.ShapeError,
+        message="ag.sum: axis 5 is out of range for 'v' (Variable, shape (2,)), which has 1 axes",
+    ),
+    Case(
+        "an axis that is not a whole number",
+        lambda: ag.mean(ag.Variable([1.0, 2.0], name="v"), axis=1.0),
+        raises=TypeError,
+        message="ag.mean: axis must be a whole number, a tuple of them, or None; got float 1.0",
+    ),
+    Case(
+        "a name that is not a string, set after building",
+        lambda: setattr(ag.Variable(1.0, name="v"), "name", 5),
+        raises=TypeError,
+        message="a node's name must be a string or None, got int 5",
+    ),
+    Case(
+        "the log loss of logits of 1e308, with warnings as errors",
+        lambda: _no_warning(
+            lambda: ag.log_loss(ag.sigmoid(ag.Variable([1e308, 1e308])), [1, 0]).value
+        ),
+        result=lambda value: value.tolist() == [0.0, 1e308],
+        expected="[0, 1e308], no RuntimeWarning",
+    ),
+    Case(
+        "writing into an op's value",
+        lambda: ag.sigmoid(ag.Variable([0.0, 1.0]), name="A").value.__setitem__(0, 1.0),
+        raises=ValueError,
+        message="the value of Sigmoid 'A' is read-only: it is computed from its inputs",
+    ),
+    Case(
+        "assigning an op's value",
+        lambda: setattr(ag.sigmoid(ag.Variable([0.0, 1.0]), name="A"), "value", 1.0),
+        raises=AttributeError,
+        message="Sigmoid 'A' is an op: its value is computed from its inputs",
+    ),
     # shapes
     Case(
         "shapes that cannot broadcast",
