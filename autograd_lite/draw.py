@@ -12,7 +12,7 @@ The graph reads left to right, inputs first, as the lecture draws it. Each box s
 - its **name** in bold (an unnamed op shows its expression, e.g. ``w1 · x1``);
 - for an op, a grey line with its kind and formula (``Sigmoid: a = σ(z)``);
 - its **value** (``value 0.525``; arrays show their shape and a short summary);
-- after ``backward()``, its **gradient** in red, in the lecture's notation (``da = -1.905``).
+- after ``backward()``, its **gradient** in red, in the lecture's notation (``da = −1.905``).
   A node without a gradient (before backward, or a constant) shows no gradient line at all,
   never a zero.
 
@@ -563,7 +563,7 @@ def draw(
     >>> g = lecture_graph()
     >>> g.L.backward()
     >>> picture = draw(g.L, derivatives=True)
-    >>> "dz = -0.2497" in picture.source and "∂a/∂z = a(1 − a)" in picture.source
+    >>> "dz = −0.2497" in picture.source and "∂a/∂z = a(1 − a)" in picture.source
     True
     """
     digits = check_digits(digits, "draw")

@@ -44,6 +44,7 @@ from autograd_lite.notation import (
     format_value,
     gradient_name,
     graph_nodes,
+    is_negative,
     node_expressions,
     node_labels,
     precedence,
@@ -125,7 +126,7 @@ class Step:
     """One node's gradient: how the backward pass computed it.
 
     ``gradient_name`` is ``dz``; ``formula`` is ``dz = dL · (a − y)``; ``formula_with_numbers``
-    the whole chain ``dz = dL · (a − y) = 1 · (0.524979 − 1) = -0.475021``; ``value`` is
+    the whole chain ``dz = dL · (a − y) = 1 · (0.524979 − 1) = −0.475021``; ``value`` is
     a copy of ``node.grad``. ``notes`` say what the lecture would say about it: the
     simplification, the closed form, contributions adding up.
     """
@@ -271,7 +272,7 @@ def explain(
     >>> g.L.backward()
     >>> e = explain(g.L)
     >>> print(e[g.w1].formula_with_numbers)
-    dw1 = x1 · d(w1 · x1) = x1 · dz = 2 · (-0.24974) = -0.49948
+    dw1 = x1 · d(w1 · x1) = x1 · dz = 2 · (−0.24974) = −0.49948
     >>> e[g.z].value == g.z.grad
     True
     """
@@ -682,7 +683,7 @@ def _with_numbers(rhs: str, node: Node, upstream: Value | None, digits: int) -> 
         texts[str(i)] = format_value(x.value, digits)
     if hasattr(node, "m"):
         rhs = _STANDALONE_M.sub(str(node.m), rhs)
-    return fill_template(rhs, texts, {key: text.startswith("-") for key, text in texts.items()})
+    return fill_template(rhs, texts, {key: is_negative(text) for key, text in texts.items()})
 
 
 def _chain_rule_through(a: Node, labels: dict[int, str], grad_names: dict[int, str]) -> str:
@@ -795,7 +796,7 @@ def _notes(
 
 
 def _wrapped(text: str) -> str:
-    return f"({text})" if text.startswith("-") or precedence(text) < 2 else text
+    return f"({text})" if is_negative(text) or precedence(text) < 2 else text
 
 
 def _simplification_note(c: Contribution, source: str, target: str, digits: int) -> str:
@@ -839,7 +840,7 @@ class Update:
     """One parameter's step of gradient descent, ``w1 := w1 − α·dw1``, with the numbers.
 
     ``formula`` is ``w1 := w1 − α·dw1``; ``formula_with_numbers`` the whole line
-    ``w1 := w1 − α·dw1 = 0.3 − 0.1 · (-0.49948) = 0.349948``; ``value`` the new value, computed
+    ``w1 := w1 − α·dw1 = 0.3 − 0.1 · (−0.49948) = 0.349948``; ``value`` the new value, computed
     as ``w1.value - alpha * w1.grad`` (the line shows it; nothing is assigned).
     """
 
@@ -883,9 +884,9 @@ def explain_update(
     >>> g.L.backward()
     >>> for update in explain_update(g.L, alpha=0.1):
     ...     print(update)
-    w1 := w1 − α·dw1 = 0.3 − 0.1 · (-0.49948) = 0.349948
-    w2 := w2 − α·dw2 = -0.4 − 0.1 · 0.24974 = -0.424974
-    b := b − α·db = 0.1 − 0.1 · (-0.24974) = 0.124974
+    w1 := w1 − α·dw1 = 0.3 − 0.1 · (−0.49948) = 0.349948
+    w2 := w2 − α·dw2 = −0.4 − 0.1 · 0.24974 = −0.424974
+    b := b − α·db = 0.1 − 0.1 · (−0.24974) = 0.124974
     """
     if not isinstance(output, Node):
         raise TypeError(f"explain_update() takes a node, got {type(output).__name__}")
@@ -956,7 +957,7 @@ class Computation:
     ``formula`` is the op's formula in the nodes' names, every form the op class states
     (``a = σ(z) = 1 / (1 + e^(−z))``); ``formula_with_numbers`` the whole line, the numbers put
     in where the names were (an unnamed input, such as ``w1 · x1``, written out as its own
-    numbers) and the result: ``z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1``.
+    numbers) and the result: ``z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = 1.1``.
     With arrays the line ends with the value alone. ``value`` is the node's value (a copy).
     """
 
@@ -1002,10 +1003,10 @@ def explain_forward(
     >>> g = lecture_graph()
     >>> for computation in explain_forward(g.L, digits=4):
     ...     print(computation)
-    w2 · x2 = (-0.4) · (-1) = 0.4
+    w2 · x2 = (−0.4) · (−1) = 0.4
     w1 · x1 = 0.3 · 2 = 0.6
-    w1 · x1 + w2 · x2 = 0.3 · 2 + (-0.4) · (-1) = 1
-    z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1
+    w1 · x1 + w2 · x2 = 0.3 · 2 + (−0.4) · (−1) = 1
+    z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = 1.1
     a = σ(z) = 1 / (1 + e^(−z)) = 1 / (1 + e^(−1.1)) = 0.7503
     L = −(y · log a + (1 − y) · log(1 − a)) = −(1 · log 0.7503 + (1 − 1) · log(1 − 0.7503)) = 0.2873
     """
@@ -1057,7 +1058,7 @@ def _as_operand(node: Node, labels: dict[int, str]) -> tuple[str, int]:
     label = labels[id(node)]
     if node.name is not None:
         return label, 4
-    if not node.inputs and label.startswith("-"):
+    if not node.inputs and is_negative(label):
         return label, 1
     return label, precedence(label)
 
@@ -1087,7 +1088,7 @@ def _operand_numbers(
             inner = ", ".join(numbers[id(x)][0] for x in node.inputs)
             return f"{type(node).symbol}({inner})", 4
     text = format_value(node.value, digits)
-    return text, 1 if text.startswith("-") else 4
+    return text, 1 if is_negative(text) else 4
 
 
 def _input_values(node: Node) -> list[Value]:

@@ -20,6 +20,7 @@ from autograd_lite.values import Value
 __all__ = [
     "EMPTY_NAME",
     "MAX_NAME",
+    "MINUS",
     "check_digits",
     "describe_nodes",
     "display_name",
@@ -29,6 +30,7 @@ __all__ = [
     "format_value",
     "gradient_name",
     "graph_nodes",
+    "is_negative",
     "node_expressions",
     "node_labels",
     "precedence",
@@ -41,6 +43,21 @@ _MAX_EXPRESSION = 32
 """Longer expressions are not used as labels: the node is called by its op and a number."""
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+MINUS = "−"
+"""The minus sign of every number shown (U+2212, the lecture's): ``−0.4``, as in ``e^(−z)``."""
+
+_HYPHEN_MINUS = str.maketrans("-", MINUS)
+
+
+def _with_minus(text: str) -> str:
+    """A number as Python wrote it, its hyphens as the lecture's minus sign: ``−0.4``, ``1e−05``."""
+    return text.translate(_HYPHEN_MINUS)
+
+
+def is_negative(text: str) -> bool:
+    """Whether a shown number (or expression) starts with a minus sign, either one."""
+    return text.startswith((MINUS, "-"))
 
 
 # --- numbers ------------------------------------------------------------------------------------
@@ -75,16 +92,16 @@ def value_lines(value: Value | None, digits: int = 6, max_entries: int = 6) -> l
     Examples
     --------
     >>> value_lines(np.array([[0.3], [-0.4]]))
-    ['[[0.3],', ' [-0.4]]']
+    ['[[0.3],', ' [−0.4]]']
     """
     digits = check_digits(digits, "format_value")
     if value is None:
         return ["none"]
     if isinstance(value, float):
-        return [f"{value:.{digits}g}"]
+        return [_with_minus(f"{value:.{digits}g}")]
     array = np.asarray(value)
     if array.ndim == 0:
-        return [f"{float(array):.{digits}g}"]
+        return [_with_minus(f"{float(array):.{digits}g}")]
     if array.size == 0:
         return [f"{array.shape} array, empty"]
     if array.size <= max_entries:
@@ -94,28 +111,30 @@ def value_lines(value: Value | None, digits: int = 6, max_entries: int = 6) -> l
             max_line_width=1_000_000,  # a line per row of the array, never a wrapped row
             formatter={"float_kind": lambda t: f"{t:.{digits}g}"},
         )
-        return text.split("\n")
+        return _with_minus(text).split("\n")
     return [
-        f"{array.shape} array: mean {np.mean(array):.{digits}g}, "
-        f"min {np.min(array):.{digits}g}, max {np.max(array):.{digits}g}"
+        _with_minus(
+            f"{array.shape} array: mean {np.mean(array):.{digits}g}, "
+            f"min {np.min(array):.{digits}g}, max {np.max(array):.{digits}g}"
+        )
     ]
 
 
 def format_value(value: Value | None, digits: int = 6, max_entries: int = 6) -> str:
     """A number or array on one line, as the explanations and drawings show it.
 
-    Scalars get ``digits`` significant digits; arrays of at most ``max_entries`` entries are
-    written out, rows side by side (never a line break), larger ones summarised by shape,
-    mean and range.
+    Scalars get ``digits`` significant digits, negative ones the lecture's minus sign ``−``
+    (U+2212); arrays of at most ``max_entries`` entries are written out, rows side by side
+    (never a line break), larger ones summarised by shape, mean and range.
 
     Examples
     --------
-    >>> format_value(-0.4750208125210601)
-    '-0.475021'
+    >>> format_value(-0.4750208125210601)                       # the lecture's minus sign
+    '−0.475021'
     >>> format_value(np.array([1.0, 2.5]))
     '[1, 2.5]'
     >>> format_value(np.array([[0.3], [-0.4]]))                 # the course's column vector
-    '[[0.3], [-0.4]]'
+    '[[0.3], [−0.4]]'
     >>> format_value(np.zeros((100, 2)), digits=4)
     '(100, 2) array: mean 0, min 0, max 0'
     """
@@ -312,7 +331,7 @@ def describe_nodes(
             labels[id(node)], precedences[id(node)] = letters[id(node)], 4
         elif text is not None:
             # A negative number is parenthesised wherever it is an operand: w1 · (-0.5).
-            negative = not node.inputs and text.startswith("-")
+            negative = not node.inputs and is_negative(text)
             labels[id(node)], precedences[id(node)] = text, 1 if negative else precedence(text)
         else:
             fallbacks += 1

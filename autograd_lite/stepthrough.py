@@ -48,6 +48,7 @@ from autograd_lite.explain import (
     check_digits,
     explain_forward,
     explain_update,
+    format_value,
     graph_nodes,
 )
 from autograd_lite.node import Node, require_current
@@ -261,7 +262,7 @@ class StepThrough:
     def title(self) -> str:
         """``One step of gradient descent on L (α = 0.1)``: the page's heading."""
         name = self.output.name if self.output.name is not None else "the output"
-        return f"One step of gradient descent on {name} (α = {self.alpha:g})"
+        return f"One step of gradient descent on {name} (α = {format_value(self.alpha)})"
 
     def _drawings(self, *, captions: bool) -> list[graphviz.Digraph]:
         frames = []
@@ -491,9 +492,9 @@ def step_through(
     >>> len(steps), [f.phase for f in steps].count("backward")
     (18, 9)
     >>> print(steps[3].heading + ": " + steps[3].caption)
-    forward 4 of 6: z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1
+    forward 4 of 6: z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = 1.1
     >>> print(steps[-1].caption)
-    b := b − α·db = 0.1 − 0.1 · (-0.2497) = 0.125
+    b := b − α·db = 0.1 − 0.1 · (−0.2497) = 0.125
     """
     return StepThrough(
         output,

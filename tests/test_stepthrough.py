@@ -118,14 +118,14 @@ def test_forward_captions_are_explain_forward_and_their_numbers_give_the_value()
     assert [f.caption for f in forward] == [c.formula_with_numbers for c in computations]
     z = next(f for f in forward if f.node is g.z)
     assert steps_caption_with_digits(g, 4) == (
-        "z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1"
+        "z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = 1.1"
     )
     for frame in forward:
         *_, numbers, shown = frame.caption.split(" = ")
         assert shown == format_value(frame.node.value, 12)
         # The numbers, evaluated, give the value the node computed.
         assert math.isclose(evaluate(numbers), frame.node.value, rel_tol=1e-9), frame.caption
-    assert z.caption.startswith("z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = ")
+    assert z.caption.startswith("z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = ")
 
 
 def steps_caption_with_digits(g, digits: int) -> str:
@@ -147,7 +147,7 @@ def test_backward_and_update_captions_are_explains_own(lecture):
     assert backward == [s.formula_with_numbers for s in explain(g.L, digits=4).steps]
     update = [f.caption for f in steps if f.phase == "update"]
     assert update == [u.formula_with_numbers for u in explain_update(g.L, 0.1, digits=4)]
-    assert update[0] == "w1 := w1 − α·dw1 = 0.3 − 0.1 · (-0.4995) = 0.3499"
+    assert update[0] == "w1 := w1 − α·dw1 = 0.3 − 0.1 · (−0.4995) = 0.3499"
 
 
 def test_every_frame_has_the_same_size_and_every_node_the_same_place(lecture):
@@ -182,9 +182,9 @@ def test_values_appear_in_the_forward_pass_and_gradients_in_the_backward_pass(le
         gradients = [t for t in texts if re.match(r"d\S* = |d\(.*\) = ", t)]
         assert len(gradients) == k, frame.caption
     last = texts_of(steps[-1].svg)
-    assert "value 0.3499" in last and "value -0.425" in last and "value 0.125" in last
+    assert "value 0.3499" in last and "value −0.425" in last and "value 0.125" in last
     first_update = texts_of(next(f for f in steps if f.phase == "update").svg)
-    assert "value 0.3499" in first_update and "value -0.4" in first_update  # w2 not yet
+    assert "value 0.3499" in first_update and "value −0.4" in first_update  # w2 not yet
 
 
 def texts_of(svg: str) -> list[str]:

@@ -22,7 +22,7 @@ from autograd_lite.views import lecture_cost, sums_of_products
 
 
 def _last_number(text: str) -> float:
-    return float(text.rsplit(" = ", 1)[1])
+    return float(text.rsplit(" = ", 1)[1].replace("−", "-"))
 
 
 # --- the slide's one box: z = w1·x1 + w2·x2 + b ---------------------------------------------
@@ -40,7 +40,7 @@ def test_collapsed_explanation_has_the_slides_steps_and_the_engines_numbers() ->
     for leaf in (g.w1, g.w2, g.b):
         assert e[leaf].value == leaf.grad
         assert _last_number(e[leaf].formula_with_numbers) == leaf.grad
-    assert e[g.w1].formula_with_numbers.startswith("dw1 = x1 · dz = 2 · (-0.2497")
+    assert e[g.w1].formula_with_numbers.startswith("dw1 = x1 · dz = 2 · (−0.2497")
 
 
 def test_collapsed_drawing_has_one_z_box_with_an_edge_from_each_leaf() -> None:
@@ -52,7 +52,7 @@ def test_collapsed_drawing_has_one_z_box_with_an_edge_from_each_leaf() -> None:
     boxes = re.findall(r"^\s*(n\d+) \[label=", source, re.MULTILINE)
     assert len(boxes) == 9  # x1, w1, x2, w2, b, z, a, y, L
     assert "∂z/∂w1 = x1 = 2" in source and "∂z/∂b = 1" in source
-    assert "dw1 = -0.4995" in source
+    assert "dw1 = −0.4995" in source
 
 
 def test_a_product_of_a_leaf_with_itself_is_not_collapsed() -> None:
