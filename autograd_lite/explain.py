@@ -828,7 +828,7 @@ def _simplification_note(c: Contribution, source: str, target: str, digits: int)
         return text + f"; multiplied out: {numbers} = {result}, {verdict}"
     if np.shape(product) == np.shape(c.value):
         gap = float(np.max(np.abs(product - np.asarray(c.value)))) if np.size(product) else 0.0
-        return text + f"; multiplied out it differs by at most {gap:.2g}"
+        return text + f"; multiplied out it differs by at most {format_value(gap, 2)}"
     return text
 
 
@@ -975,7 +975,7 @@ class Computation:
 def explain_forward(
     output: Node, digits: int = 6, *, convention: str = "auto"
 ) -> list[Computation]:
-    """The forward pass of ``output``, op by op in the order ``forward()`` computes them.
+    """The forward pass of ``output``, op by op, in the expression's reading order.
 
     Each line is built from the same expressions that name the nodes (``node_expressions``)
     and the same numbers ``format_value`` writes, so the text shown is the one the drawings
@@ -995,7 +995,9 @@ def explain_forward(
     Returns
     -------
     list of Computation
-        One per op node (leaves are given, not computed), ``output`` last.
+        One per op node (leaves are given, not computed), each after its inputs and in the
+        order the expression reads, left to right (``w1 · x1`` before ``w2 · x2``); ``output``
+        last.
 
     Examples
     --------
@@ -1003,8 +1005,8 @@ def explain_forward(
     >>> g = lecture_graph()
     >>> for computation in explain_forward(g.L, digits=4):
     ...     print(computation)
-    w2 · x2 = (−0.4) · (−1) = 0.4
     w1 · x1 = 0.3 · 2 = 0.6
+    w2 · x2 = (−0.4) · (−1) = 0.4
     w1 · x1 + w2 · x2 = 0.3 · 2 + (−0.4) · (−1) = 1
     z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = 1.1
     a = σ(z) = 1 / (1 + e^(−z)) = 1 / (1 + e^(−1.1)) = 0.7503
@@ -1021,9 +1023,9 @@ def explain_forward(
     numbers: dict[int, tuple[str, int]] = {}  # each node as its numbers read as an operand
     for node in graph_nodes(output):
         numbers[id(node)] = _operand_numbers(node, labels, expressions, numbers, digits)
-    # The order forward() computes in (graph_nodes' order is the drawings'): read backwards it
-    # is the backward pass's order, as the lecture draws the two passes.
-    computed = [node for node in [*output._orders()[0], output] if node.inputs]
+    # The expression's reading order, left to right (w1 · x1 before w2 · x2), each op after
+    # its inputs: an order forward() may compute in, and the one the slides read in.
+    computed = [node for node in graph_nodes(output) if node.inputs]
     lines = []
     for index, node in enumerate(computed, start=1):
         label = labels[id(node)]

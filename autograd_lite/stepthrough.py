@@ -379,7 +379,7 @@ class StepThrough:
         >>> g.L.backward()
         >>> box = step_through(g.L).widget()
         >>> box.next.click()
-        >>> box.slider.value, "w1 · x1 = 0.3 · 2 = 0.6" in box.caption.value
+        >>> box.slider.value, "w2 · x2 = (−0.4) · (−1) = 0.4" in box.caption.value
         (2, True)
         """
         try:
@@ -452,8 +452,9 @@ def step_through(
 ) -> StepThrough:
     """One step of gradient descent on ``output``'s graph, frame by frame.
 
-    The frames: the forward pass, one per op in the order ``forward()`` computes them; the
-    backward pass, one per step of ``explain(output)``; the update ``w := w − α·dw``, one per
+    The frames: the forward pass, one per op in the expression's reading order (``w1 · x1``
+    before ``w2 · x2``); the backward pass, one per step of ``explain(output)``, which visits
+    each level of the graph in that order too; the update ``w := w − α·dw``, one per
     parameter, each box showing its new value from then on (nothing is assigned). Run
     ``output.backward()`` first: the step-through shows the gradients it computed, and raises
     ``RuntimeError`` without them (and ``StaleGraphError`` for a graph a leaf of which changed

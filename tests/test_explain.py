@@ -391,7 +391,7 @@ def test_update_refuses_constants_and_bad_learning_rates() -> None:
         ag.explain_update(g.L, alpha=0.1, parameters=[other])
 
 
-def test_explain_forward_tells_each_op_in_the_order_forward_computes_it():
+def test_explain_forward_tells_each_op_in_the_expressions_reading_order():
     g = lecture_graph()  # no backward needed: the forward pass is all values
     lines = ag.explain_forward(g.L, digits=4)
     assert [c.node for c in lines][-3:] == [g.z, g.a, g.L]
@@ -399,7 +399,7 @@ def test_explain_forward_tells_each_op_in_the_order_forward_computes_it():
     assert z.formula == "z = w1 · x1 + w2 · x2 + b"
     assert str(z) == "z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = 1.1"
     assert lines[4].formula == "a = σ(z) = 1 / (1 + e^(−z))"
-    assert lines[0].formula == "w2 · x2"  # an unnamed op is called by its expression
+    assert lines[0].formula == "w1 · x1"  # an unnamed op is called by its expression
     assert [c.value for c in lines] == [c.node.value for c in lines]
     g.w1.value = 1.0
     with pytest.raises(ag.StaleGraphError, match=r"^explain_forward\(L\)"):
