@@ -201,7 +201,20 @@ class Explanation:
 
     def __str__(self) -> str:
         name = _output_name(self.output)
-        if self.output.name is not None:
+        cost = lecture_cost(self.output) if self.lecture else None
+        if cost is not None:
+            L, A, Z, Y, w, b = (
+                self._labels[id(node)]
+                for node in (cost.loss, cost.A, cost.Z, cost.Y, cost.w, cost.b)
+            )
+            header = (
+                f"Backward pass of {name} in lecture 2's convention, in the order backward() "
+                f"visits the nodes.\nPer example, as the lecture writes them: d{L}, d{A} and "
+                f"d{Z} are each example's own derivatives\n(d{A} = d{L}/d{A}, d{Z} = {A} − {Y}, "
+                f"one entry per example); 1/m appears only in d{w} and d{b},\nwhich are "
+                f"d{name}/d{w} and d{name}/d{b}."
+            )
+        elif self.output.name is not None:
             header = (
                 f"Backward pass of {name}, in the order backward() visits the nodes: each node\n"
                 f"after every node that uses it. dv means d{name}/dv, the derivative of {name} "
@@ -307,7 +320,8 @@ def explain(
         if fused is not None and fused != ran_fused:  # the other walk, told as it computes
             received = _received(chain_rule(output, kept[0][3], fused=fused))
         walk_fused = ran_fused if fused is None else fused
-        cost = lecture_cost(output) if convention != "engine" else None
+        recognised = lecture_cost(output)
+        cost = recognised if convention != "engine" else None
         why_not = _not_lectures(cost, output, walk_fused) if cost is not None else ""
         if convention == "lecture" and (cost is None or why_not):
             raise ValueError(
@@ -317,12 +331,13 @@ def explain(
             )
         if why_not:
             cost = None  # "auto": the lecture's formulas would not be these numbers
-        letters = lecture_letters(cost) if cost is not None else None
+        # The lecture's letters (X, Z, A, Y) in either convention: never a made-up const₁.
+        letters = lecture_letters(recognised) if recognised is not None else None
         steps = _steps(output, order, received, digits, letters, walk_fused)
         if collapse:
-            steps = _collapsed(output, steps, digits)
+            steps = _collapsed(output, steps, digits, letters)
         if cost is not None:
-            steps = _in_lecture_convention(cost, steps, digits)
+            steps = _in_lecture_convention(cost, steps, digits, _per_example(cost))
     finally:
         _put_back(kept)
     return Explanation(output, steps, node_labels(output, letters), lecture=cost is not None)
@@ -448,12 +463,14 @@ def _with_literal_note(
     return step
 
 
-def _collapsed(output: Node, steps: list[Step], digits: int) -> list[Step]:
+def _collapsed(
+    output: Node, steps: list[Step], digits: int, letters: dict[int, str] | None = None
+) -> list[Step]:
     """The slide's view: each sum of products one box, ``dw1 = x1 · dz``, nothing inside it."""
     boxes = sums_of_products(output)
     if not boxes:
         return steps
-    labels = node_labels(output)
+    labels = node_labels(output, letters)
     grad_names = {id(step.node): step.gradient_name for step in steps}
     inner = {i: box for box in boxes.values() for i in box.inner}
     box_of = {**inner, **{id(box.root): box for box in boxes.values()}}
@@ -558,20 +575,61 @@ def _not_lectures(cost: LectureCost, output: Node, fused: bool) -> str:
     return ""
 
 
-def _in_lecture_convention(cost: LectureCost, steps: list[Step], digits: int) -> list[Step]:
-    """Lecture 2's ``dZ = A − Y``, ``dw = (1/m)·Xᵀ·dZ``, ``db = (1/m)·Σ dZ`` for its cost."""
+def _per_example(cost: LectureCost) -> dict[int, Value]:
+    """Each example's own ``dL``, ``dA`` and ``dZ``: the chain rule walked from the losses ``L``.
+
+    The engine's own walk (``chain_rule``, fused as the lecture's ``dZ = A − Y`` is) from the
+    vector of losses with ``dL = 1`` for every example: the lecture's per-example quantities,
+    before J's ``1/m``. It writes the gradients below ``L``; ``explain`` puts them back.
+    """
+    below = topological_order(cost.loss)
+    kept = [(node, node._grad, node.grad_pass, _copied(node.grad)) for node in below]
+    try:
+        chain_rule(cost.loss, np.ones(np.shape(cost.loss.value)), fused=True)
+        return {id(node): _copied(node.grad) for node in (cost.loss, cost.A, cost.Z)}
+    finally:
+        _put_back(kept)  # the engine's dJ/d· again, in the very arrays it keeps
+
+
+def _in_lecture_convention(
+    cost: LectureCost, steps: list[Step], digits: int, per_example: dict[int, Value]
+) -> list[Step]:
+    """Lecture 2's scale: ``dL``, ``dA``, ``dZ = A − Y`` per example, ``1/m`` in dw and db only.
+
+    ``per_example`` holds each example's own ``dL`` (1), ``dA`` and ``dZ`` (``_per_example``);
+    ``dw = (1/m)·Xᵀ·dZ`` and ``db = (1/m)·Σ dZ`` are the engine's ``dJ/dw`` and ``dJ/db``.
+    """
     labels = node_labels(cost.J, lecture_letters(cost))
     X, w, b, Z, A, Y = (labels[id(n)] for n in (cost.X, cost.w, cost.b, cost.Z, cost.A, cost.Y))
+    L = labels[id(cost.loss)]
     m = cost.m
-    dZ_value = np.asarray(cost.A.value) - np.asarray(cost.Y.value)  # the lecture's dZ
+    dZ_value = per_example[id(cost.Z)]  # the lecture's dZ = A − Y, one entry per example
     dZ = f"d{Z}"
     rewritten: list[Step] = []
     for step in steps:
         node = step.node
         if node is cost.product or (cost.columns and node is cost.product.inputs[0]):
             continue  # X·w (or wᵀ, wᵀX) passes dJ/dZ on: the lecture has no step for it
-        if node is cost.Z:
-            line = f"{dZ} = {A} − {Y}"
+        if node is cost.loss:
+            value = per_example[id(node)]
+            line = f"d{L} = 1"
+            note = (
+                f"per example: each example's loss {L}(i) with respect to itself; J's 1/m "
+                f"(J = (1/m) Σ {L}(i), m = {m}) comes in dw and db"
+            )
+            shown = f"{line} = {format_value(value, digits)}"
+            rewritten.append(_rewritten(step, f"d{L}", line, shown, value, note))
+        elif node is cost.A:
+            value = per_example[id(node)]
+            line = step.formula
+            note = (
+                f"per example, d{L}/d{A}; the engine's own gradient of {A} is "
+                f"dJ/d{A} = d{A}/m = {format_value(node.grad, digits)}"
+            )
+            shown = f"{line} = {format_value(value, digits)}"
+            rewritten.append(_rewritten(step, step.gradient_name, line, shown, value, note))
+        elif node is cost.Z:
+            line = f"{dZ} = d{A} · {A}(1 − {A}) = {A} − {Y}"
             note = (
                 f"lecture 2's dZ, one entry per example, not yet divided by m = {m}; the "
                 f"engine's own gradient of {Z} is dJ/d{Z} = ({A} − {Y})/m = "
@@ -691,8 +749,12 @@ def _chain_rule_through(a: Node, labels: dict[int, str], grad_names: dict[int, s
     formulas = type(a).gradient_formulas
     if not formulas or not a.inputs:
         return ""
-    texts = {"out": labels[id(a)], "dout": grad_names[id(a)], "0": labels[id(a.inputs[0])]}
-    wrap = {"out": a.name is None, "0": a.inputs[0].name is None}
+    z = a.inputs[0]
+    texts = {"out": labels[id(a)], "dout": grad_names[id(a)], "0": labels[id(z)]}
+    wrap = {
+        "out": a.name is None and _needs_parentheses(labels[id(a)]),
+        "0": z.name is None and _needs_parentheses(labels[id(z)]),
+    }
     return fill_template(_rhs(formulas[0]), texts, wrap)
 
 

@@ -141,7 +141,7 @@ def test_vectorized_graph_numbers_equal_the_gradients():
     assert e[w].formula == "dw = Xᵀ · d(X · w)"
     assert e[w].contributions[0].closed_form == "Xᵀ · dZ"
     np.testing.assert_array_equal(e[w].value, X.value.T @ Z.grad)
-    assert e[Z].formula == "dZ = dA · A(1 − A) = d(L(A, y)) · (A − y)"
+    assert e[Z].formula == "dZ = dA · A(1 − A) = dL · (A − y)"  # the loss: lecture 2's L
     np.testing.assert_array_equal(e[Z].value, (1 / 5) * (A.value - y.value))
     # b was broadcast over the 5 examples: its gradient is the sum of dZ, and the step says so.
     assert e[b].formula == "db = Σ dZ"

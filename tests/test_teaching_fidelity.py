@@ -86,3 +86,139 @@ def test_every_caption_line_and_label_writes_the_lectures_minus_sign(by_hand):
     for convention in ("lecture", "engine"):
         lines = str(explain(J, convention=convention)).splitlines()
         assert [t for t in lines if _HYPHEN_NUMBER.search(t)] == []
+
+
+# --- item 2: one scale per explanation; every line's numbers satisfy its formula -------------
+
+
+class _Value:
+    """A number or array in a narrated formula; ``·`` is a matrix product when either side is
+    the data matrix or a transpose (``Xᵀ · dZ``), else entry by entry (``dA · A(1 − A)``)."""
+
+    def __init__(self, value, matrix=False):
+        self.value, self.matrix = np.asarray(value, dtype=float), matrix
+
+    def _other(self, other):
+        return other if isinstance(other, _Value) else _Value(other)
+
+    def __mul__(self, other):
+        other = self._other(other)
+        if (self.matrix or other.matrix) and self.value.ndim and other.value.ndim:
+            return _Value(self.value @ other.value)
+        keep = (self.matrix and not other.value.ndim) or (other.matrix and not self.value.ndim)
+        return _Value(self.value * other.value, keep)
+
+    __rmul__ = __mul__
+
+    def __add__(self, other):
+        return _Value(self.value + self._other(other).value)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return _Value(self.value - self._other(other).value)
+
+    def __rsub__(self, other):
+        return _Value(self._other(other).value - self.value)
+
+    def __truediv__(self, other):
+        return _Value(self.value / self._other(other).value, self.matrix)
+
+    def __rtruediv__(self, other):
+        return _Value(self._other(other).value / self.value)
+
+    def __neg__(self):
+        return _Value(-self.value, self.matrix)
+
+    @property
+    def T(self):
+        return _Value(np.atleast_2d(self.value).T if self.value.ndim else self.value, True)
+
+
+def _evaluate(text: str, names: dict[str, object]) -> np.ndarray:
+    """A narrated formula (names and numbers, the lecture's signs) computed with numpy."""
+    text = text.replace(", for every entry", "")
+    keys = {}
+    for k, name in enumerate(sorted(names, key=len, reverse=True)):
+        if name in text:
+            keys[f"v{k}_"] = names[name]
+            text = text.replace(name, f" v{k}_ ")
+    text = text.replace("ᵀ", ".T").replace("·", "*").replace("−", "-")
+    text = re.sub(r"Σ\s*(v\d+_)", r"S(\1)", text).replace("Σ (", "S(")
+    text = re.sub(r"(v\d+_|\d|\))\s*\(", r"\1 * (", text)  # A(1 − A): a product
+    text = re.sub(r"(?<![\w.])(\d+(?:\.\d*)?(?:e[+-]?\d+)?)", r"V(\1)", text)
+    scope = {**keys, "V": _Value, "S": lambda v: _Value(np.sum(v.value))}
+    result = eval(text, {"__builtins__": {}}, scope)
+    return result.value if isinstance(result, _Value) else np.asarray(result, dtype=float)
+
+
+def _check_every_line(explanation, output: ag.Node) -> int:
+    """Each part of each step's line, evaluated, is the step's value; returns parts checked."""
+    names: dict[str, object] = {}
+    for node in graph_nodes(output):
+        label = explanation._labels[id(node)]
+        names[label] = _Value(node.value, matrix=np.ndim(node.value) == 2)
+    names["(1/m)"] = _Value(1.0)  # m itself is written next to it as a number: (1/3)
+    for step in explanation.steps:
+        names[step.gradient_name] = _Value(step.value)
+    cost = ag.views.lecture_cost(output)
+    if cost is not None:
+        names["(1/m)"] = _Value(1 / cost.m)
+        names["m"] = _Value(cost.m)
+    checked = 0
+    for step in explanation.steps:
+        for part in step.formula_with_numbers.split(" = ")[1:]:
+            if "array:" in part or part.startswith("the gradient"):
+                continue
+            if part.startswith("[") or part.startswith("[["):
+                got = np.array(eval(part.replace("−", "-"), {"__builtins__": {}}))
+            else:
+                got = _evaluate(part, names)
+            want = np.asarray(step.value, dtype=float)
+            assert np.allclose(got.reshape(want.shape) if got.size == want.size else got, want,
+                               rtol=1e-9, atol=1e-12), (step.formula_with_numbers, part)
+            checked += 1
+    return checked
+
+
+@pytest.fixture(scope="module")
+def four_examples():
+    X = np.array([[1.0, -2.0], [-0.5, 1.0], [2.0, 0.5], [0.3, 0.3]])
+    w, b = ag.Variable(np.array([0.3, -0.4]), name="w"), ag.Variable(-0.1, name="b")
+    J = ag.mean(ag.log_loss(ag.sigmoid(ag.Constant(X) @ w + b), np.array([1.0, 0, 1, 0])))
+    J.backward()
+    return J
+
+
+def test_lecture_convention_is_per_example_and_1_over_m_is_only_in_dw_and_db(four_examples):
+    J = four_examples
+    e = explain(J, digits=12, convention="lecture")
+    header = str(e).split("\n\n")[0]
+    assert "per example" in header.lower() and "1/m appears only in dw and db" in header
+    cost = ag.views.lecture_cost(J)
+    A, Y = cost.A.value, cost.Y.value
+    by_name = {step.gradient_name: step for step in e.steps}
+    assert np.allclose(by_name["dA"].value, -Y / A + (1 - Y) / (1 - A))  # dL/dA, not /m
+    assert np.allclose(by_name["dZ"].value, A - Y)
+    assert np.allclose(by_name["dZ"].value, by_name["dA"].value * A * (1 - A))  # one scale
+    assert np.allclose(by_name["dw"].value, cost.X.value.T @ (A - Y) / 4)
+    assert "1/m" not in by_name["dZ"].formula and "1/m" in by_name["dw"].formula
+    assert _check_every_line(e, J) >= 8
+
+
+def test_engine_convention_is_dJ_of_everything_and_names_X(four_examples):
+    J = four_examples
+    e = explain(J, digits=12, convention="engine")
+    assert "dv means the derivative of the output" in str(e) or "dJ/dv" in str(e)
+    assert "const" not in str(e) and "Xᵀ" in str(e)
+    cost = ag.views.lecture_cost(J)
+    by_name = {step.gradient_name: step for step in e.steps}
+    assert np.allclose(by_name["dZ"].value, (cost.A.value - cost.Y.value) / 4)
+    assert np.allclose(by_name["dA"].value, cost.A.grad)
+    assert _check_every_line(e, J) >= 8
+
+
+def test_lecture_one_lines_satisfy_their_formulas(by_hand):
+    g, _ = by_hand
+    for fused in (True, False):
+        assert _check_every_line(explain(g.L, digits=12, fused=fused), g.L) >= 10
