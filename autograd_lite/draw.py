@@ -342,7 +342,8 @@ def _view(
     ran = output.grad_pass if output.grad is not None else None
     ran_fused = ran.fused if ran is not None else True
     walk_fused = ran_fused if fused is None else fused
-    letters = lecture_letters(cost) if cost is not None else None
+    recognised = lecture_cost(output)  # the lecture's letters in either convention
+    letters = lecture_letters(recognised) if recognised is not None else None
     if not gradients or ran is None or not ran.started_from(output):
         return View(boxes, None, {}, letters, walk_fused)
     if cost is None and not boxes and walk_fused == ran_fused:
@@ -366,7 +367,7 @@ def explained_view(
     explanation = explain(
         output, digits, fused=fused, collapse=collapse, convention=convention, _where=where
     )
-    cost = lecture_cost(output) if explanation.lecture else None
+    cost = lecture_cost(output)  # its letters, in either convention
     walk_fused = output.grad_pass.fused if fused is None else fused
     steps = explanation.steps
     view = View(

@@ -1051,8 +1051,8 @@ def explain_forward(
     digits : int
         Significant digits of the numbers in the text, at least 1.
     convention : {"auto", "lecture", "engine"}
-        As in ``explain``: on lecture 2's cost, unnamed nodes take the lecture's letters
-        (``Z = X · w + b``, ``A = σ(Z)``) unless ``"engine"``.
+        Checked as in ``explain``; on lecture 2's cost, in either convention, unnamed nodes
+        take the lecture's letters (``Z = X · w + b``, ``A = σ(Z)``).
 
     Returns
     -------
@@ -1079,7 +1079,7 @@ def explain_forward(
     digits = check_digits(digits, "explain_forward")
     require_current(output, f"explain_forward({_output_name(output)})")
     convention = check_convention(convention, "explain_forward")
-    cost = lecture_cost(output) if convention != "engine" else None
+    cost = lecture_cost(output)  # its letters in either convention: X, never const₁
     letters = lecture_letters(cost) if cost is not None else None
     labels, expressions = describe_nodes(output, letters)
     numbers: dict[int, tuple[str, int]] = {}  # each node as its numbers read as an operand

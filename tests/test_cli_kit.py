@@ -107,7 +107,7 @@ def _numpy_step(X, y, w, b):
 
 
 def test_explain_m_explains_the_vectorized_cost_of_the_first_m_examples(capsys):
-    assert main(["explain", "--m", "5"]) == 0
+    assert main(["explain", "--m", "5", "--first"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == "J over the first 5 examples of the shipped breast-cancer data, standardised"
@@ -126,7 +126,7 @@ def test_explain_m_explains_the_vectorized_cost_of_the_first_m_examples(capsys):
 
 
 def test_explain_m_takes_features_weights_and_bias(capsys):
-    argv = ["explain", "--m", "8", "--features", "worst radius,2,30", "--weights", "0.5,-1,2",
+    argv = ["explain", "--m", "8", "--first", "--features", "worst radius,2,30", "--weights", "0.5,-1,2",
             "--b", "0.25"]
     assert main(argv) == 0
     out = capsys.readouterr().out
@@ -148,7 +148,7 @@ def test_explain_and_draw_read_a_csv(tmp_path, capsys):
     *_, db = _numpy_step(X, np.array([1.0, 0.0, 1.0]), [0.3, -0.4], 0.1)
     assert re.search(rf"db = \(1/m\) · Σ dZ = .* = {re.escape(_g(db))}$", out, re.MULTILINE)
     dot = tmp_path / "g.dot"
-    assert main(["draw", "--csv", str(path), "--m", "2", "--out", str(dot)]) == 0
+    assert main(["draw", "--csv", str(path), "--m", "2", "--first", "--out", str(dot)]) == 0
     assert f"J over the first 2 examples of {path}" in capsys.readouterr().out
     assert "shape (2, 2)" in dot.read_text(encoding="utf-8")
 
@@ -238,7 +238,8 @@ def test_the_csv_format_is_in_the_help(capsys):
 
 def test_the_command_prints_the_table_and_writes_the_chart(tmp_path, capsys):
     chart = tmp_path / "speed.svg"
-    argv = ["compare", "--steps", "1", "--repeats", "1", "--m", "30", "--chart", str(chart)]
+    argv = ["compare", "--steps", "1", "--repeats", "1", "--m", "30", "--first", "--chart",
+            str(chart)]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert out.startswith(

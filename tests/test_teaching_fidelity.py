@@ -222,3 +222,60 @@ def test_lecture_one_lines_satisfy_their_formulas(by_hand):
     g, _ = by_hand
     for fused in (True, False):
         assert _check_every_line(explain(g.L, digits=12, fused=fused), g.L) >= 10
+
+
+# --- item 3: the course's columns from the command line ------------------------------------
+
+
+def test_explain_columns_speaks_the_courses_column_form(capsys):
+    from autograd_lite.cli import main
+
+    assert main(["explain", "--m", "4", "--columns"]) == 0
+    out = capsys.readouterr().out
+    assert "dw = (1/m) · X · dZᵀ = (1/4) · X · dZᵀ = [[" in out  # w is n × 1: a column
+    assert "dZ = dA · A(1 − A) = A − Y = [[" in out  # Y, 1 × m: a row of labels
+    assert "Xᵀ" not in out and "const" not in out
+
+
+def test_draw_columns_names_the_labels_Y(tmp_path, capsys):
+    from autograd_lite.cli import main
+
+    dot = tmp_path / "columns.dot"
+    assert main(["draw", "--m", "4", "--columns", "--out", str(dot), "--highlight", "Y"]) == 0
+    source = dot.read_text(encoding="utf-8")
+    assert "<B>Y</B>" in source and "<B>y</B>" not in source and "wᵀ · X" in source
+
+
+def test_an_unnamed_label_and_data_print_Y_and_X_in_either_convention():
+    X = ag.Constant(np.array([[1.0, 2.0], [0.5, -1.0]]))
+    Y = ag.Constant(np.array([1.0, 0.0]))  # unnamed, as a user may leave them
+    w, b = ag.Variable(np.zeros(2), name="w"), ag.Variable(0.0, name="b")
+    J = ag.mean(ag.log_loss(ag.sigmoid(X @ w + b), Y), name="J")
+    J.backward()
+    for convention in ("lecture", "engine"):
+        texts = [str(explain(J, convention=convention))]
+        texts += [str(c) for c in explain_forward(J, convention=convention)]
+        texts.append(ag.draw(J, convention=convention).source)
+        for text in texts:
+            assert "const" not in text and "var₁" not in text
+        assert "A − Y" in texts[0] and "Xᵀ" in texts[0]
+
+
+# --- item 4: a useful default example --------------------------------------------------------
+
+
+def test_m_examples_have_both_labels_by_default_and_first_keeps_the_first_rows(capsys):
+    from autograd_lite.cli import build_parser, main
+
+    assert main(["explain", "--m", "4"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("J over 4 examples (the first 2 labelled 1, the first 2 labelled 0)")
+    dZ = re.search(r"dZ = .* = (\[.*\])$", out, re.MULTILINE).group(1)
+    assert dZ == "[0.5, 0.5, −0.5, −0.5]" or len(set(dZ.split(", "))) > 1  # both signs
+    assert main(["explain", "--m", "4", "--first"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("J over the first 4 examples")
+    assert "dZ = dA · A(1 − A) = A − y = [0.5, 0.5, 0.5, 0.5]" in out  # 19 of 20 are 0
+    explain_help = build_parser()._subparsers._group_actions[0].choices["explain"].format_help()
+    assert "of both labels" in " ".join(explain_help.split())
+    assert "--first" in explain_help
