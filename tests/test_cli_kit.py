@@ -126,8 +126,8 @@ def test_explain_m_explains_the_vectorized_cost_of_the_first_m_examples(capsys):
 
 
 def test_explain_m_takes_features_weights_and_bias(capsys):
-    argv = ["explain", "--m", "8", "--first", "--features", "worst radius,2,30", "--weights", "0.5,-1,2",
-            "--b", "0.25"]
+    argv = ["explain", "--m", "8", "--first", "--features", "worst radius,2,30", "--weights",
+            "0.5,-1,2", "--b", "0.25"]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "features: worst radius, mean texture, worst fractal dimension; w = [0.5, −1, 2], " \
