@@ -145,7 +145,7 @@ def _draw(args: argparse.Namespace) -> int:
             highlight=highlight,
             derivatives=args.derivatives,
             digits=args.digits,
-            title="; ".join(caption) or None,
+            title="\n".join(caption) or None,
             **_views(args),
         )
         print(f"wrote {save(picture, args.out)}")

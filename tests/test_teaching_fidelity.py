@@ -279,3 +279,80 @@ def test_m_examples_have_both_labels_by_default_and_first_keeps_the_first_rows(c
     explain_help = build_parser()._subparsers._group_actions[0].choices["explain"].format_help()
     assert "of both labels" in " ".join(explain_help.split())
     assert "--first" in explain_help
+
+
+# --- item 6: pictures that fit a slide -----------------------------------------------------
+
+_SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def _svg_pixels(svg: bytes) -> tuple[float, float]:
+    """The SVG's size in CSS pixels (96 dpi: a point is 4/3 pixels), as a browser shows it."""
+    match = re.search(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    return float(match.group(1)) * 4 / 3, float(match.group(2)) * 4 / 3
+
+
+def _centres(svg: bytes) -> dict[str, tuple[float, float]]:
+    import xml.etree.ElementTree as ET
+
+    centres = {}
+    for group in ET.fromstring(svg).iter(f"{_SVG}g"):
+        if "node" in (group.get("class") or "").split():
+            shape = next(el for el in group if el.tag in (f"{_SVG}polygon", f"{_SVG}path"))
+            numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape.get("points")
+                                                     or shape.get("d"))]
+            xs, ys = numbers[0::2], numbers[1::2]
+            centres[group.find(f"{_SVG}title").text] = ((min(xs) + max(xs)) / 2,
+                                                       (min(ys) + max(ys)) / 2)
+    return centres
+
+
+def _lecture_pictures():
+    from autograd_lite.draw import path_between
+
+    g = lecture_graph()
+    g.L.backward()
+    yield "plain", g.L, {}
+    yield "derivatives", g.L, {"derivatives": True}
+    yield "derivatives --path w1", g.L, {
+        "derivatives": True, "highlight": path_between(g.w1, g.L)}
+    yield "collapse", g.L, {"collapse": True}
+    yield "collapse --derivatives", g.L, {"collapse": True, "derivatives": True}
+    X = np.array([[1.0, -2.0], [-0.5, 1.0], [2.0, 0.5], [0.3, 0.3]])
+    graph = ag.lecture.VectorizedGraph(X, np.array([1.0, 0.0, 1.0, 0.0]))
+    graph.J.backward()
+    yield "m = 4", graph.J, {}
+    yield "m = 4, derivatives", graph.J, {"derivatives": True}
+
+
+@pytest.mark.parametrize("name", [name for name, _, _ in _lecture_pictures()])
+def test_the_lecture_graphs_pictures_fit_a_16_9_slide_at_1920_px(name):
+    from autograd_lite.draw import _rendered
+
+    output, options = next((o, k) for n, o, k in _lecture_pictures() if n == name)
+    picture = ag.draw(output, **options)
+    width, height = _png_size(_rendered(picture, "png"))  # as save() writes a .png
+    assert width <= 1920 and height <= 1080, (name, width, height)
+    width, height = _svg_pixels(_rendered(picture, "svg"))  # text no smaller than on screen
+    assert width <= 1920 and height <= 1080, (name, width, height)
+
+
+def test_derivatives_keep_the_plain_drawings_layout_and_label_edges_with_short_names():
+    from autograd_lite.draw import _rendered, path_between
+
+    g = lecture_graph()
+    g.L.backward()
+    plain = _centres(_rendered(ag.draw(g.L), "svg"))
+    labelled = ag.draw(g.L, derivatives=True, highlight=path_between(g.w1, g.L))
+    derived = _centres(_rendered(labelled, "svg"))
+    assert plain.keys() == derived.keys()
+    for axis in (0, 1):  # the same boxes above, below, left and right of each other
+        assert sorted(plain, key=lambda n: plain[n][axis]) == sorted(
+            derived, key=lambda n: derived[n][axis])
+    labels = re.findall(r"label=<(∂[^>]*)>", labelled.source)
+    assert "∂(+)/∂(×) = 1" in labels and "∂(×)/∂w1 = x1 = 2" in labels
+    assert all(" · " not in label.split(" = ")[0] for label in labels)  # no long names
