@@ -22,6 +22,8 @@ Shapes and colours:
 - rounded grey dashed box: a ``Constant`` (data such as ``y`` or ``X``: no gradient);
 - square yellow box: an op (``+``, ``×``, ``σ``, ``L`` ...);
 - double border: the output ``draw`` was called on;
+- a grey value marked ``(old)``: in a step-through's update frames, computed from a parameter
+  updated since, until the next forward pass;
 - orange fill and thick border: highlighted nodes and edges (``highlight=``, and the node
   whose gradient a step computes in ``draw_steps``);
 - edge labels (``derivatives=True``): the local derivative ``∂a/∂z = a(1 − a)`` from the op
@@ -119,6 +121,7 @@ _SHORTCUT = {
     "constraint": "false",
 }
 _GRADIENT_COLOUR = "#b91c1c"
+_STALE_COLOUR = "#9ca3af"
 
 
 class GraphvizNotFoundError(graphviz.ExecutableNotFound):
@@ -214,9 +217,12 @@ def _node_label(
     *,
     value: Value | None = None,
     computed: bool = True,
+    stale: bool = False,
 ) -> str:
     """``value`` shows another value than ``node.value`` (a parameter after its update step);
-    ``computed=False`` shows ``value ?`` (an op the forward pass has not reached yet)."""
+    ``computed=False`` shows ``value ?`` (an op the forward pass has not reached yet);
+    ``stale`` greys the value and says ``(old)``: it was computed from a parameter updated
+    since, until the next forward pass."""
     rows = [f"<TR><TD><B>{_text(label)}</B></TD></TR>"]
     if node.inputs:
         kind = type(node).__name__
@@ -226,7 +232,13 @@ def _node_label(
         small = f'<FONT POINT-SIZE="10" COLOR="#57534e">{_text(about)}</FONT>'
         rows.append(f"<TR><TD>{small}</TD></TR>")
     shown = _value_rows(node.value if value is None else value, digits) if computed else ["value ?"]
-    rows.extend(f"<TR><TD>{_text(row)}</TD></TR>" for row in shown)
+    if stale:
+        shown[0] += " (old)"
+        rows.extend(
+            f'<TR><TD><FONT COLOR="{_STALE_COLOUR}">{_text(row)}</FONT></TD></TR>' for row in shown
+        )
+    else:
+        rows.extend(f"<TR><TD>{_text(row)}</TD></TR>" for row in shown)
     if grad is not None:
         name = grad_name or gradient_name(node, label)
         if isinstance(grad, float):
@@ -424,12 +436,14 @@ def _build(
     values: dict[int, Value | None] | None = None,
     gradient_flow: bool = False,
     layout: _Layout | None = None,
+    stale: set[int] | None = None,
 ) -> Drawing:
     """The DOT of ``output``'s graph. ``view`` is a lecture view (boxes, gradients to show);
     of the keywords past it, each frame of a step-through sets its own: ``values`` shows other
     values than the nodes' own (``None``: not computed yet); ``gradient_flow`` turns the
     highlighted edges to point the way the gradient flows, from an op back to its input;
-    ``layout`` fixes every node's size and place."""
+    ``layout`` fixes every node's size and place; ``stale`` holds the ids of the nodes whose
+    values were computed from a parameter updated since (shown grey, ``(old)``)."""
     view = view or View()
     nodes = graph_nodes(output)
     check_size(output, nodes, max_nodes)
@@ -485,6 +499,7 @@ def _build(
             digits,
             grad_name=view.grad_names.get(id(node)),
             box=id(node) in view.boxes,
+            stale=stale is not None and id(node) in stale,
             **shown,
         )
         if layout is not None:

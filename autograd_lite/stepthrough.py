@@ -21,6 +21,8 @@ Every frame has the same size and every node the same place: the graph is laid o
 Graphviz, with each box as large as its fullest label, and each frame is drawn with the nodes
 pinned there (``draw.py``, "one layout for many frames"). A value not computed yet shows as
 ``value ?``; a gradient not computed yet leaves its row empty, so no box ever changes size.
+In the update frames, a value computed from a parameter updated since is grey and marked
+``(old)``: it holds until the next forward pass.
 """
 
 from __future__ import annotations
@@ -154,8 +156,10 @@ def _frame_specs(
         specs.append(_Spec("backward", step.node, step.formula_with_numbers, build))
     grads = backward[-1]["grads"] if backward else {}
     updated: dict[int, Value | None] = {}
+    stale: set[int] = set()
     for update in updates:
         updated[id(update.node)] = update.value  # the box shows the new value from here on
+        stale |= _computed_from(output, update.node)  # old until the next forward pass
         build = {
             "grads": grads,
             "values": dict(updated),
@@ -163,9 +167,20 @@ def _frame_specs(
             "highlight_edges": set(),
             "shortcut_edges": set(),
             "view": view,
+            "stale": set(stale),
         }
         specs.append(_Spec("update", update.node, update.formula_with_numbers, build))
     return specs
+
+
+def _computed_from(output: Node, parameter: Node) -> set[int]:
+    """The ids of the ops whose values ``parameter`` feeds: out of date once it is updated."""
+    fed = {id(parameter)}
+    for node in graph_nodes(output):
+        if any(id(x) in fed for x in node.inputs):
+            fed.add(id(node))
+    fed.discard(id(parameter))
+    return fed
 
 
 def _drawn_inputs(node: Node, view: View) -> tuple[Node, ...]:

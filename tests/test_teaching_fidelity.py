@@ -356,3 +356,23 @@ def test_derivatives_keep_the_plain_drawings_layout_and_label_edges_with_short_n
     labels = re.findall(r"label=<(∂[^>]*)>", labelled.source)
     assert "∂(+)/∂(×) = 1" in labels and "∂(×)/∂w1 = x1 = 2" in labels
     assert all(" · " not in label.split(" = ")[0] for label in labels)  # no long names
+
+
+# --- item 7: stale values shown as stale -----------------------------------------------------
+
+
+def test_after_an_update_the_values_computed_from_old_parameters_are_marked_old(by_hand):
+    g, steps = by_hand
+    labels = node_labels(g.L)
+    frames = [f for f in steps if f.phase == "update"]
+    first = frames[0]
+    assert first.caption == "w1 := w1 − α·dw1 = 1 − 0.1 · 0.2689 = 0.9731"
+    old = re.findall(r">value ([^<>]*) \(old\)<", first.svg)
+    assert old == ["1", "−1", "−1", "0.2689", "0.3133"]  # w1 · x1, the sum, z, a, L
+    assert ">value −2<" in first.svg  # w2 · x2 does not use w1: still current
+    last = frames[-1]
+    assert len(re.findall(r"\(old\)<", last.svg)) == 6  # every op: w1, w2 and b are all new
+    for frame in steps:
+        if frame.phase != "update":
+            assert "(old)" not in frame.svg  # forward and backward frames are all current
+    assert labels[id(first.node)] == "w1"
