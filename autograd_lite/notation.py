@@ -14,7 +14,13 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from autograd_lite.node import Constant, Node
+from autograd_lite.node import (
+    Constant,
+    Node,
+    require_current,
+    require_one_backward_pass,
+    topological_order,
+)
 from autograd_lite.values import Value
 
 __all__ = [
@@ -24,6 +30,7 @@ __all__ = [
     "check_digits",
     "describe_nodes",
     "display_name",
+    "drawn_gradients",
     "fill_expression",
     "fill_formula",
     "fill_template",
@@ -347,6 +354,53 @@ def describe_nodes(
 def gradient_name(node: Node, label: str) -> str:
     """``dz`` for a node named ``z``; ``d(w1 · x1)`` for an unnamed one."""
     return "d" + label if node.name is not None or label.isalpha() else f"d({label})"
+
+
+def drawn_gradients(output: Node) -> dict[str, Value]:
+    """Every gradient in ``output``'s graph, named or not, under the name ``draw`` shows it.
+
+    What ``Node.gradients()`` gives for named nodes (``dz``), and for the unnamed ones too:
+    ``d(x · x)``, ``d(var₁)``. Output first, in the order the backward pass visited the nodes
+    (``topological_order``); run ``output.backward()`` first. Two named nodes of one name are
+    refused (``ValueError``), as ``gradients()`` refuses them; two unnamed nodes that read
+    alike are told apart by a number, ``d(x · x) (2)``.
+
+    Examples
+    --------
+    >>> import autograd_lite as ag
+    >>> x = ag.Variable(3.0)
+    >>> y = x * x + x
+    >>> y.backward()
+    >>> drawn_gradients(y)
+    {'d(var₁ · var₁ + var₁)': 1.0, 'd(var₁ · var₁)': 1.0, 'd(var₁)': 7.0}
+    """
+    if output.grad is None:
+        raise RuntimeError(f"{output.describe()} has no gradient yet: call backward() first")
+    reader = f"{output.describe()}.gradients()"
+    require_current(output, reader)
+    order = topological_order(output)
+    require_one_backward_pass(order, reader)
+    labels = node_labels(output)
+    found: dict[str, Value] = {}
+    owners: dict[str, Node] = {}
+    for node in order:
+        grad = node.grad
+        if grad is None:
+            continue
+        key = gradient_name(node, labels[id(node)])
+        if key in owners and owners[key] is not node:
+            if node.name is not None and owners[key].name is not None:
+                raise ValueError(
+                    f"two different nodes are named {node.name!r} "
+                    f"({owners[key].describe()} and {node.describe()}); give them distinct names"
+                )
+            count = 2
+            while f"{key} ({count})" in owners:
+                count += 1
+            key = f"{key} ({count})"
+        owners[key] = node
+        found[key] = grad
+    return found
 
 
 # --- filling the op classes' gradient formulas ------------------------------------------------

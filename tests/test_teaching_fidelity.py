@@ -376,3 +376,24 @@ def test_after_an_update_the_values_computed_from_old_parameters_are_marked_old(
         if frame.phase != "update":
             assert "(old)" not in frame.svg  # forward and backward frames are all current
     assert labels[id(first.node)] == "w1"
+
+
+# --- item 9: unnamed nodes have gradients too --------------------------------------------------
+
+
+def test_unnamed_nodes_gradients_are_given_under_the_names_the_drawing_shows():
+    from autograd_lite.notation import drawn_gradients
+
+    x = ag.Variable(3.0, name="x")
+    y = x * x + x
+    y.backward()
+    grads = drawn_gradients(y)
+    assert grads == {"d(x · x + x)": 1.0, "d(x · x)": 1.0, "dx": 7.0}
+    source = ag.draw(y).source
+    for name in grads:
+        assert f">{name} = " in source  # the very name the drawing shows
+    g = lecture_graph()
+    g.L.backward()
+    every = drawn_gradients(g.L)
+    assert {k: v for k, v in every.items() if k in g.L.gradients()} == g.L.gradients()
+    assert every["d(w1 · x1)"] == g.z.grad
