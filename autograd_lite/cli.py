@@ -17,7 +17,13 @@ from autograd_lite import compare, demo
 from autograd_lite.datasets import read_csv
 from autograd_lite.draw import GraphvizNotFoundError, draw, path_between, save, save_steps
 from autograd_lite.explain import explain, explain_update, format_value, graph_nodes
-from autograd_lite.lecture import LECTURE_EXAMPLE, LectureGraph, VectorizedGraph, lecture_graph
+from autograd_lite.lecture import (
+    ALPHA,
+    LECTURE_EXAMPLE,
+    LectureGraph,
+    VectorizedGraph,
+    lecture_graph,
+)
 from autograd_lite.node import Node
 from autograd_lite.stepthrough import step_through
 
@@ -436,12 +442,22 @@ def _numbers(text: str) -> list[float]:
 def _add_lecture_values(parser: argparse.ArgumentParser, data: bool) -> None:
     """The one-example graph's values; a None default means the lecture's (resolved later)."""
     alone = " (not with --m or --csv)" if data else ""
+    what = {
+        "x1": "the example's first feature",
+        "x2": "the example's second feature",
+        "w1": "the weight of x1",
+        "w2": "the weight of x2",
+    }
     for name in ("x1", "x2", "w1", "w2"):
         default = LECTURE_EXAMPLE[name]
-        parser.add_argument(f"--{name}", type=_finite, help=f"default {default}{alone}")
+        parser.add_argument(
+            f"--{name}", type=_finite, help=f"{what[name]}; default {default}{alone}"
+        )
     b_help = f"the bias; default {LECTURE_EXAMPLE['b']}" + (", 0 with --m or --csv" if data else "")
     parser.add_argument("--b", type=_finite, help=b_help)
-    parser.add_argument("--y", type=_label, help=f"the label, in [0, 1]; default 1{alone}")
+    parser.add_argument(
+        "--y", type=_label, help=f"the example's label, in [0, 1]; default 1{alone}"
+    )
 
 
 def _add_data_options(parser: argparse.ArgumentParser, graph: bool) -> None:
@@ -555,6 +571,14 @@ def build_parser() -> argparse.ArgumentParser:
     quickstart = commands.add_parser(
         "quickstart",
         help="the lecture's one-example graph: forward, backward and one update step",
+        description=(
+            "The first lecture in one go, on its one example: build the graph "
+            "z = w1·x1 + w2·x2 + b, a = σ(z), L(a, y); print the forward values z, a and L; "
+            "run backward() and print every derivative of L by the lecture's names (dL, da, "
+            "dz, dw1, dw2, db); check dz = a − y; and print one step of gradient descent "
+            "w := w − α·dw for w1, w2 and b, with the numbers. The options change the "
+            "example, the parameters and α; nothing is written."
+        ),
     )
     _add_lecture_values(quickstart, data=False)
     _add_alpha(quickstart)
@@ -639,8 +663,8 @@ def _add_alpha(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--alpha",
         type=_finite,
-        default=0.1,
-        help="the learning rate α of the update step w := w − α·dw; default 0.1",
+        default=ALPHA,
+        help=f"the learning rate α of the update step w := w − α·dw; default {ALPHA}",
     )
 
 

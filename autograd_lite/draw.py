@@ -564,6 +564,7 @@ def draw(
     collapse: bool = False,
     fused: bool | None = None,
     convention: str = "auto",
+    pinned: bool = True,
 ) -> graphviz.Digraph:
     """The computation graph of ``output`` as a Graphviz picture (see the legend above).
 
@@ -598,6 +599,11 @@ def draw(
     convention : {"auto", "lecture", "engine"}
         For lecture 2's cost, show the lecture's ``dZ = A − Y`` (``"auto"`` does) or the
         engine's ``dJ/dZ`` (``"engine"``); as in ``explain``.
+    pinned : bool
+        With ``derivatives``, keep every box where the plain drawing has it (Graphviz lays
+        the plain drawing out here, and the DOT text holds its positions); ``False``, or no
+        Graphviz installed, gives the DOT text alone, laid out wherever it is rendered (its
+        edge labels then move boxes).
 
     Returns
     -------
@@ -642,7 +648,7 @@ def draw(
         "title": title,
         "view": view,
     }
-    if derivatives:
+    if derivatives and check_option(pinned, "pinned", "draw"):
         try:
             return _like_plain(output, drawing)
         except GraphvizNotFoundError:  # the DOT text needs no Graphviz; the plain places do

@@ -26,6 +26,7 @@ from autograd_lite.ops import LogLoss, Mean, Sigmoid, log_loss, mean, sigmoid
 from autograd_lite.values import read_only
 
 __all__ = [
+    "ALPHA",
     "LECTURE_EXAMPLE",
     "LOOP_FORMS",
     "ExampleLoop",
@@ -200,6 +201,11 @@ class ExampleLoop:
             db += b_node.grad
         return J / m, dw_vector / m, db / m
 
+
+ALPHA = 0.1
+"""The learning rate α of one step of gradient descent, wherever a default is needed: the
+command line (``quickstart``, ``explain``, ``draw``, ``demo``), ``step_through``,
+``LogisticRegression``, and the docs and notebooks' own steps."""
 
 LECTURE_EXAMPLE: dict[str, float] = {
     "x1": 2.0,

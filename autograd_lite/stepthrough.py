@@ -53,6 +53,7 @@ from autograd_lite.explain import (
     format_value,
     graph_nodes,
 )
+from autograd_lite.lecture import ALPHA
 from autograd_lite.node import Node, require_current
 from autograd_lite.notation import printable
 from autograd_lite.pages import PageFrame, attribute, escaped, frames_page
@@ -199,7 +200,7 @@ class StepThrough:
         self,
         output: Node,
         *,
-        alpha: float = 0.1,
+        alpha: float = ALPHA,
         parameters: Sequence[Node] | None = None,
         digits: int = 4,
         derivatives: bool = False,
@@ -456,7 +457,7 @@ class StepThrough:
 def step_through(
     output: Node,
     *,
-    alpha: float = 0.1,
+    alpha: float = ALPHA,
     parameters: Sequence[Node] | None = None,
     digits: int = 4,
     derivatives: bool = False,

@@ -285,7 +285,7 @@ for name in ("z", "w1", "w2", "b"):
 # `ag.explain_update` writes the step with the numbers, and changes nothing:
 
 # %%
-alpha = 0.5
+alpha = 0.1
 updates = ag.explain_update(g.L, alpha)
 for update in updates:
     print(update)

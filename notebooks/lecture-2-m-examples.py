@@ -258,7 +258,7 @@ ag.explain(J_vectorized)
 # box holds all m examples at once.
 
 # %%
-alpha = 0.5
+alpha = 0.1
 stepper = ag.step_through(J_vectorized, alpha=alpha)
 for frame in stepper:
     print(f"{frame.heading:>16}: {frame.caption}")

@@ -397,3 +397,47 @@ def test_unnamed_nodes_gradients_are_given_under_the_names_the_drawing_shows():
     every = drawn_gradients(g.L)
     assert {k: v for k, v in every.items() if k in g.L.gradients()} == g.L.gradients()
     assert every["d(w1 · x1)"] == g.z.grad
+
+
+# --- item 5: one default everywhere ---------------------------------------------------------
+
+
+def _subcommands():
+    from autograd_lite.cli import build_parser
+
+    return build_parser()._subparsers._group_actions[0].choices
+
+
+def test_one_alpha_default_in_the_commands_the_step_through_and_the_docs():
+    from pathlib import Path
+
+    from autograd_lite.lecture import ALPHA
+
+    for name, parser in _subcommands().items():
+        for action in parser._actions:
+            if action.dest in ("alpha", "learning_rate"):
+                assert action.default == ALPHA, name
+    assert ag.step_through.__kwdefaults__["alpha"] == ALPHA
+    assert ag.LogisticRegression().learning_rate == ALPHA
+    root = Path(__file__).resolve().parents[1]
+    # Every page's step of the lectures' logistic regression; adding-an-op.md trains a network
+    # of its own, whose α is that model's.
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    pages = [page for page in pages if page.name != "adding-an-op.md"]
+    pages += sorted((root / "notebooks").glob("*.py"))
+    for page in pages:
+        for alpha in re.findall(r"^alpha = ([\d.]+)", page.read_text(encoding="utf-8"), re.M):
+            assert float(alpha) == ALPHA, page.name
+
+
+def test_every_subcommand_describes_itself_and_has_a_docs_section():
+    from pathlib import Path
+
+    reference = (Path(__file__).resolve().parents[1] / "docs" / "reference.md").read_text(
+        encoding="utf-8")
+    for name, parser in _subcommands().items():
+        assert parser.description, f"{name} --help has no description"
+        for action in parser._actions:
+            if action.option_strings and action.dest != "help":
+                assert action.help and "default" != action.help.split()[0], (name, action.dest)
+        assert f"### `autograd-lite {name}`" in reference, name
