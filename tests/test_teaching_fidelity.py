@@ -441,3 +441,33 @@ def test_every_subcommand_describes_itself_and_has_a_docs_section():
             if action.option_strings and action.dest != "help":
                 assert action.help and "default" != action.help.split()[0], (name, action.dest)
         assert f"### `autograd-lite {name}`" in reference, name
+
+
+# --- item 10: notebooks a teacher opens in one step ------------------------------------------
+
+
+def test_one_readme_command_installs_jupyterlab_from_the_project_and_opens_the_notebooks():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^bash scripts/(\w+)", readme, re.MULTILINE)
+    assert commands[:3] == ["demo", "test", "notebooks"]  # the two main ones, then the third
+    script = (root / "scripts" / "notebooks").read_text(encoding="utf-8")
+    assert "bash scripts/bootstrap notebook\n" in script  # pip install -e ".[notebook]"
+    assert ".venv/bin/jupyter lab notebooks/" in script
+    extra = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert any(r.startswith("jupyterlab") for r in extra["optional-dependencies"]["notebook"])
+
+
+def test_the_notebooks_first_cell_is_a_few_lines():
+    from pathlib import Path
+
+    import jupytext
+
+    for source in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.py")):
+        notebook = jupytext.read(source)
+        first = next(cell for cell in notebook.cells if cell.cell_type == "code")
+        code = [line for line in first.source.splitlines() if line and not line.startswith("#")]
+        assert len(code) <= 16, (source.name, len(code))
