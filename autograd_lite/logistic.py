@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite.conventions import check_feature_names, feature_names, sklearn_kind
-from autograd_lite.lecture import CompiledCost, CompiledLoop, cost, example_loss
+from autograd_lite.lecture import ALPHA, CompiledCost, CompiledLoop, cost, example_loss
 from autograd_lite.minibatch import BatchGraphs, Examples, batch_rows, run_epoch
 from autograd_lite.node import Constant, Variable
 from autograd_lite.ops import LogLoss, sigmoid
@@ -304,7 +304,7 @@ class LogisticRegression:
 
     def __init__(
         self,
-        learning_rate: float = 0.1,
+        learning_rate: float = ALPHA,
         max_iter: int = 1000,
         method: str = "vectorized",
         loop_form: str = "features",

@@ -21,6 +21,8 @@ Every frame has the same size and every node the same place: the graph is laid o
 Graphviz, with each box as large as its fullest label, and each frame is drawn with the nodes
 pinned there (``draw.py``, "one layout for many frames"). A value not computed yet shows as
 ``value ?``; a gradient not computed yet leaves its row empty, so no box ever changes size.
+In the update frames, a value computed from a parameter updated since is grey and marked
+``(old)``: it holds until the next forward pass.
 """
 
 from __future__ import annotations
@@ -48,8 +50,10 @@ from autograd_lite.explain import (
     check_digits,
     explain_forward,
     explain_update,
+    format_value,
     graph_nodes,
 )
+from autograd_lite.lecture import ALPHA
 from autograd_lite.node import Node, require_current
 from autograd_lite.notation import printable
 from autograd_lite.pages import PageFrame, attribute, escaped, frames_page
@@ -159,8 +163,10 @@ def _frame_specs(
         specs.append(_Spec("backward", step.node, step.formula_with_numbers, build))
     grads = backward[-1]["grads"] if backward else {}
     updated: dict[int, Value | None] = {}
+    stale: set[int] = set()
     for update in updates:
         updated[id(update.node)] = update.value  # the box shows the new value from here on
+        stale |= _computed_from(output, update.node)  # old until the next forward pass
         build = {
             "grads": grads,
             "values": dict(updated),
@@ -168,9 +174,20 @@ def _frame_specs(
             "highlight_edges": set(),
             "shortcut_edges": set(),
             "view": view,
+            "stale": set(stale),
         }
         specs.append(_Spec("update", update.node, update.formula_with_numbers, build))
     return specs
+
+
+def _computed_from(output: Node, parameter: Node) -> set[int]:
+    """The ids of the ops whose values ``parameter`` feeds: out of date once it is updated."""
+    fed = {id(parameter)}
+    for node in graph_nodes(output):
+        if any(id(x) in fed for x in node.inputs):
+            fed.add(id(node))
+    fed.discard(id(parameter))
+    return fed
 
 
 def _drawn_inputs(node: Node, view: View) -> tuple[Node, ...]:
@@ -189,7 +206,7 @@ class StepThrough:
         self,
         output: Node,
         *,
-        alpha: float = 0.1,
+        alpha: float = ALPHA,
         parameters: Sequence[Node] | None = None,
         digits: int = 4,
         derivatives: bool = False,
@@ -277,7 +294,7 @@ class StepThrough:
     def title(self) -> str:
         """``One step of gradient descent on L (α = 0.1)``: the page's heading."""
         name = self.output.name if self.output.name is not None else "the output"
-        return f"One step of gradient descent on {name} (α = {self.alpha:g})"
+        return f"One step of gradient descent on {name} (α = {format_value(self.alpha)})"
 
     def _drawings(self, *, captions: bool) -> list[graphviz.Digraph]:
         frames = []
@@ -407,7 +424,7 @@ class StepThrough:
         >>> g.L.backward()
         >>> box = step_through(g.L).widget()
         >>> box.next.click()
-        >>> box.slider.value, "w1 · x1 = 0.3 · 2 = 0.6" in box.caption.value
+        >>> box.slider.value, "w2 · x2 = (−0.4) · (−1) = 0.4" in box.caption.value
         (2, True)
         """
         try:
@@ -469,7 +486,7 @@ class StepThrough:
 def step_through(
     output: Node,
     *,
-    alpha: float = 0.1,
+    alpha: float = ALPHA,
     parameters: Sequence[Node] | None = None,
     digits: int = 4,
     derivatives: bool = False,
@@ -480,8 +497,9 @@ def step_through(
 ) -> StepThrough:
     """One step of gradient descent on ``output``'s graph, frame by frame.
 
-    The frames: the forward pass, one per op in the order ``forward()`` computes them; the
-    backward pass, one per step of ``explain(output)``; the update ``w := w − α·dw``, one per
+    The frames: the forward pass, one per op in the expression's reading order (``w1 · x1``
+    before ``w2 · x2``); the backward pass, one per step of ``explain(output)``, which visits
+    each level of the graph in that order too; the update ``w := w − α·dw``, one per
     parameter, each box showing its new value from then on (nothing is assigned). Run
     ``output.backward()`` first: the step-through shows the gradients it computed, and raises
     ``RuntimeError`` without them (and ``StaleGraphError`` for a graph a leaf of which changed
@@ -522,9 +540,9 @@ def step_through(
     >>> len(steps), [f.phase for f in steps].count("backward")
     (18, 9)
     >>> print(steps[3].heading + ": " + steps[3].caption)
-    forward 4 of 6: z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1
+    forward 4 of 6: z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = 1.1
     >>> print(steps[-1].caption)
-    b := b − α·db = 0.1 − 0.1 · (-0.2497) = 0.125
+    b := b − α·db = 0.1 − 0.1 · (−0.2497) = 0.125
     """
     return StepThrough(
         output,

@@ -1430,10 +1430,10 @@ FILES_AND_CLI: list[Case] = [
             f"quickstart --w1 {value}",
             lambda value=value: _cli("quickstart", "--w1", value),
             result=lambda ran, shown=shown: ran.status == 0
-            and f"w1 = {shown}, w2 = -0.4" in ran.out,
+            and f"w1 = {shown}, w2 = −0.4" in ran.out,
             expected=f"exit 0, and w1 = {shown}",
         )
-        for value, shown in [("-1e3", "-1000"), ("-.5e1", "-5"), ("-1E+3", "-1000")]
+        for value, shown in [("-1e3", "−1000"), ("-.5e1", "−5"), ("-1E+3", "−1000")]
     ),
     Case(
         "quickstart --w1 -inf",
@@ -1445,7 +1445,7 @@ FILES_AND_CLI: list[Case] = [
     Case(
         "explain --weights starting with a negative number in exponent notation",
         lambda: _cli("explain", "--m", "3", "--weights", "-1e-1,2E-1", "--b", "-1e-3"),
-        result=lambda ran: ran.status == 0 and "w = [-0.1, 0.2], b = -0.001" in ran.out,
+        result=lambda ran: ran.status == 0 and "w = [−0.1, 0.2], b = −0.001" in ran.out,
         expected="exit 0, with w = [-0.1, 0.2] and b = -0.001",
     ),
     *(

@@ -26,9 +26,9 @@ def test_explain_prints_the_steps_for_the_given_values(capsys):
 def test_explain_defaults_are_the_lectures_example(capsys):
     assert main(["explain", "--digits", "3"]) == 0
     out = capsys.readouterr().out
-    assert " 3. dz = da · a(1 − a) = dL · (a − y) = 1 · (0.75 − 1) = -0.25" in out
-    assert " 6. dw1 = x1 · d(w1 · x1) = x1 · dz = 2 · (-0.25) = -0.499" in out
-    assert " 9. db = dz = -0.25" in out
+    assert " 3. dz = da · a(1 − a) = dL · (a − y) = 1 · (0.75 − 1) = −0.25" in out
+    assert " 6. dw1 = x1 · d(w1 · x1) = x1 · dz = 2 · (−0.25) = −0.499" in out
+    assert " 9. db = dz = −0.25" in out
 
 
 @pytest.mark.parametrize(
@@ -174,8 +174,8 @@ def test_explain_takes_the_lectures_views(capsys):
     g = lecture_graph()
     g.L.backward()
     assert str(explain(g.L, digits=4, collapse=True, fused=False)) in out
-    assert " 3. dz = da · a(1 − a) = (-1.333) · 0.7503(1 − 0.7503) = -0.2497" in out
-    assert " 4. dw1 = x1 · dz = 2 · (-0.2497) = -0.4995" in out
+    assert " 3. dz = da · a(1 − a) = (−1.333) · 0.7503(1 − 0.7503) = −0.2497" in out
+    assert " 4. dw1 = x1 · dz = 2 · (−0.2497) = −0.4995" in out
 
 
 def test_draw_writes_the_step_through_page(tmp_path, capsys):

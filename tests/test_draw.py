@@ -66,7 +66,7 @@ def test_dot_text_holds_each_nodes_name_value_and_gradient_as_formatted():
         assert f"<B>{name}</B>" in source
         assert f"value {format_value(node.value, 4)}" in source
         assert f"d{name} = {format_value(node.grad, 4)}" in source
-    assert "<B>w1 · x1</B>" in source and "d(w1 · x1) = -0.475" in source
+    assert "<B>w1 · x1</B>" in source and "d(w1 · x1) = −0.475" in source
     assert "Sigmoid: a = σ(z)" in source and "Add: z = w1 · x1 + w2 · x2 + b" in source
     assert "<B>y</B>" in source and "value 1" in source
     # One box per node, constants included; one edge per input.
@@ -109,7 +109,7 @@ def test_arrays_show_shape_and_a_short_summary():
     J.backward()
     source = html.unescape(draw(J).source)  # labels write [ and ] as character references
     assert "shape (6, 2)" in source and "mean 5.5, min 0, max 11" in source
-    assert "shape (2,)" in source and "[0.5, -1]" in source
+    assert "shape (2,)" in source and "[0.5, −1]" in source
     assert "dw:" in source and format_value(w.grad, 4) in source
 
 
@@ -119,10 +119,10 @@ def test_edges_carry_the_local_derivatives_of_the_op_classes():
     source = draw(g.L, derivatives=True).source
     a = g.a.value
     assert f"∂a/∂z = a(1 − a) = {format_value(a * (1 - a), 4)}" in source
-    assert "∂(w1 · x1)/∂w1 = x1 = 1" in source
+    assert "∂(×)/∂w1 = x1 = 1" in source  # short names: the edge shows which two boxes
     assert "∂z/∂b = 1>" in source  # a constant slope is written once, not "= 1 = 1"
     assert "= 1 = 1" not in source
-    assert "∂L/∂a = −y/a + (1 − y)/(1 − a)" in source
+    assert "∂L/∂a =<BR/>−y/a + (1 − y)/(1 − a)<BR/>= " in source  # long: on three lines
     assert "shortcut: dz = dL · (a − y)" in source
     # No derivative on the edge from the label y: no gradient flows into a constant.
     (y_edge,) = [e for e in edge_statements(source) if e.strip().startswith("n10 ")]
@@ -196,7 +196,7 @@ def test_svg_renders_and_shows_values_and_gradients():
     picture = draw(g.L)
     assert isinstance(picture, graphviz.Digraph) and isinstance(picture, Drawing)
     texts = svg_texts(picture.pipe(format="svg"))
-    for expected in ("w1", "value 0.5", "dw1 = -0.475", "dz = -0.475", "da = -1.905", "dL = 1"):
+    for expected in ("w1", "value 0.5", "dw1 = −0.475", "dz = −0.475", "da = −1.905", "dL = 1"):
         assert expected in texts
     assert "image/svg+xml" in picture._repr_mimebundle_()
 
@@ -244,7 +244,7 @@ def test_save_steps_writes_one_file_per_step_and_a_slideshow(tmp_path):
     g.L.backward()
     written = save_steps(g.L, tmp_path / "steps")
     assert [p.name for p in written] == [f"step_{k:02d}.svg" for k in range(1, 12)] + ["steps.html"]
-    assert "dz = -0.475" in svg_texts(written[2].read_bytes())
+    assert "dz = −0.475" in svg_texts(written[2].read_bytes())
     page = written[-1].read_text(encoding="utf-8")
     # the page is step_through's (autograd_lite/pages.py), each frame a figure
     assert page.count('<figure class="frame"') == 11 and page.count("<svg") == 11
@@ -257,7 +257,7 @@ def test_without_graphviz_dot_text_works_and_rendering_says_how_to_install(no_do
     g = _graph()
     g.L.backward()
     picture = draw(g.L)
-    assert "dz = -0.475" in picture.source
+    assert "dz = −0.475" in picture.source
     assert save(picture, tmp_path / "g.dot").exists()
     for attempt in (
         lambda: save(picture, tmp_path / "g.svg"),
@@ -329,7 +329,7 @@ def test_digits_accepts_any_integer_type_from_1():
     g = _graph()
     g.L.backward()
     assert draw(g.L, digits=np.int64(3)).source == draw(g.L, digits=3).source
-    assert "dz = -0.5" in draw(g.L, digits=1).source
+    assert "dz = −0.5" in draw(g.L, digits=1).source
 
 
 def test_draw_refuses_gradients_from_two_backward_passes():
@@ -340,7 +340,7 @@ def test_draw_refuses_gradients_from_two_backward_passes():
         draw(g.L)
     assert "dz" not in draw(g.L, gradients=False).source  # the forward picture is still fine
     g.L.backward()
-    assert "dw1 = -0.475" in draw(g.L).source
+    assert "dw1 = −0.475" in draw(g.L).source
 
 
 @pytest.mark.parametrize("backward_first", [True, False])
