@@ -31,7 +31,6 @@ from autograd_lite.node import (
     Variable,
     chain_rule,
     require_current,
-    require_one_backward_pass,
     topological_order,
 )
 from autograd_lite.notation import (
@@ -50,6 +49,7 @@ from autograd_lite.notation import (
     precedence,
 )
 from autograd_lite.ops import LogLoss, Sigmoid
+from autograd_lite.passes import require_one_backward_pass
 from autograd_lite.values import Value
 from autograd_lite.views import (
     LectureCost,
@@ -583,7 +583,7 @@ def _per_example(cost: LectureCost) -> dict[int, Value]:
     before J's ``1/m``. It writes the gradients below ``L``; ``explain`` puts them back.
     """
     below = topological_order(cost.loss)
-    kept = [(node, node._grad, node.grad_pass, _copied(node.grad)) for node in below]
+    kept = [(node, node.grad, node.grad_pass, _copied(node.grad)) for node in below]
     try:
         chain_rule(cost.loss, np.ones(np.shape(cost.loss.value)), fused=True)
         return {id(node): _copied(node.grad) for node in (cost.loss, cost.A, cost.Z)}

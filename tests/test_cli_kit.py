@@ -243,7 +243,7 @@ def test_the_command_prints_the_table_and_writes_the_chart(tmp_path, capsys):
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert out.startswith(
-        "One gradient step (J, dw, db), five ways, on the first 30 examples of the shipped "
+        "One gradient step (J, dw, db), seven ways, on the first 30 examples of the shipped "
         "breast-cancer data, standardised\n(30 examples × 30 features); time per step: one "
         "repeat;"
     )
@@ -361,4 +361,4 @@ def test_weights_that_overflow_float64_give_the_right_result_and_no_raw_numpy_wa
         "was taken as ±inf, as IEEE arithmetic does; the results above follow from that\n"
     )
     if command == "explain":  # z = ±inf: σ(z) is exactly 1 and 0, the labels: no loss
-        assert "dZ = A − y = [0, 0]" in captured.out
+        assert "dZ = dA · A(1 − A) = A − y = [0, 0]" in captured.out
