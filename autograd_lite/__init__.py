@@ -22,6 +22,7 @@ from autograd_lite.compile import (
     Program,
     compile,  # noqa: A004 (ag.compile, the graph as code)
 )
+from autograd_lite.conventions import NotFittedError
 from autograd_lite.datasets import load_breast_cancer
 from autograd_lite.draw import (
     Drawing,
@@ -42,7 +43,7 @@ from autograd_lite.explain import (
 )
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
 from autograd_lite.lecture import LECTURE_EXAMPLE, LectureGraph, lecture_graph
-from autograd_lite.logistic import GradientStep, LogisticRegression, NotFittedError
+from autograd_lite.logistic import GradientStep, LogisticRegression
 from autograd_lite.node import Constant, Node, Variable, topological_order
 from autograd_lite.ops import (
     Add,

@@ -36,6 +36,7 @@ import numpy as np
 
 __all__ = [
     "DataConversionWarning",
+    "NotFittedError",
     "check_feature_names",
     "feature_names",
     "sklearn_kind",
@@ -52,6 +53,43 @@ class DataConversionWarning(UserWarning):
     """
 
 
+class NotFittedError(ValueError, AttributeError):
+    """The model was used before ``fit`` (or ``load``): scikit-learn's kind of error.
+
+    It is both a ``ValueError`` and an ``AttributeError``, like ``sklearn.exceptions.
+    NotFittedError``, so code that catches either keeps working. When scikit-learn is
+    installed, the error raised is also a ``sklearn.exceptions.NotFittedError``
+    (``sklearn_kind``), so scikit-learn's tools recognise it.
+    """
+
+
+class _Twins:
+    """The library's kinds joined to scikit-learn's classes of the same name, made on first use.
+
+    Each twin is named as both its parents, so a message or a ``repr`` reads as scikit-learn's
+    tools expect. Its qualified name is ``sklearn_twins.<name>``: pickle finds it there, so an
+    error raised in a worker process (``cross_val_score(n_jobs=2)``) comes back as itself, and
+    scikit-learn is imported only then, never by ``import autograd_lite``.
+    """
+
+    def __getattr__(self, name: str) -> type:
+        ours = {"NotFittedError": NotFittedError, "DataConversionWarning": DataConversionWarning}
+        if name not in ours:
+            raise AttributeError(name)
+        import sklearn.exceptions  # only here: the library itself never needs scikit-learn
+
+        twin = type(name, (ours[name], getattr(sklearn.exceptions, name)), {
+            "__module__": __name__,
+            "__qualname__": f"sklearn_twins.{name}",
+            "__doc__": f"``{name}`` that is also scikit-learn's ``{name}``.",
+        })
+        setattr(self, name, twin)
+        return twin
+
+
+sklearn_twins = _Twins()
+
+
 def sklearn_kind(kind: Kind) -> Kind:
     """``kind``, or its twin that is also scikit-learn's class of that name, if it is installed.
 
@@ -61,17 +99,15 @@ def sklearn_kind(kind: Kind) -> Kind:
 
     Examples
     --------
-    >>> from autograd_lite.logistic import NotFittedError
     >>> import sklearn.exceptions
     >>> twin = sklearn_kind(NotFittedError)
     >>> issubclass(twin, NotFittedError), issubclass(twin, sklearn.exceptions.NotFittedError)
     (True, True)
     """
     try:
-        from autograd_lite import _sklearn_kinds
+        twin: Kind = getattr(sklearn_twins, kind.__name__)
     except ImportError:  # scikit-learn is not installed (or is blocked): ours alone
         return kind
-    twin: Kind = getattr(_sklearn_kinds, kind.__name__)
     return twin
 
 

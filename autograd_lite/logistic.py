@@ -50,7 +50,12 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite.conventions import check_feature_names, feature_names, sklearn_kind
+from autograd_lite.conventions import (
+    NotFittedError,
+    check_feature_names,
+    feature_names,
+    sklearn_kind,
+)
 from autograd_lite.lecture import ALPHA, CompiledCost, CompiledLoop, cost, example_loss
 from autograd_lite.minibatch import BatchGraphs, Examples, batch_rows, run_epoch
 from autograd_lite.node import Constant, Variable
@@ -73,16 +78,6 @@ from autograd_lite.validation import (
 )
 
 __all__ = ["GradientStep", "LogisticRegression", "NotFittedError"]
-
-
-class NotFittedError(ValueError, AttributeError):
-    """The model was used before ``fit`` (or ``load``): scikit-learn's kind of error.
-
-    It is both a ``ValueError`` and an ``AttributeError``, like ``sklearn.exceptions.
-    NotFittedError``, so code that catches either keeps working. When scikit-learn is
-    installed, the error raised is also a ``sklearn.exceptions.NotFittedError``
-    (``autograd_lite.conventions.sklearn_kind``), so scikit-learn's tools recognise it.
-    """
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from autograd_lite.logistic import LogisticRegression, NotFittedError
+from autograd_lite.conventions import NotFittedError
+from autograd_lite.logistic import LogisticRegression
 
 SETTINGS = [
     LogisticRegression(),
