@@ -18,7 +18,7 @@ Examples
 """
 
 from autograd_lite.anomaly import detect_anomaly, set_detect_anomaly
-from autograd_lite.datasets import load_breast_cancer
+from autograd_lite.datasets import load_breast_cancer, load_flower
 from autograd_lite.draw import (
     Drawing,
     GraphvizNotFoundError,
@@ -39,6 +39,7 @@ from autograd_lite.explain import (
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
 from autograd_lite.lecture import LECTURE_EXAMPLE, LectureGraph, lecture_graph
 from autograd_lite.logistic import GradientStep, LogisticRegression, NotFittedError
+from autograd_lite.network import NeuralNetwork
 from autograd_lite.node import Constant, Node, Variable, topological_order
 from autograd_lite.ops import (
     Add,
@@ -99,6 +100,7 @@ __all__ = [
     "Mean",
     "Multiply",
     "Negate",
+    "NeuralNetwork",
     "Node",
     "NonFiniteError",
     "NotFittedError",
@@ -121,6 +123,7 @@ __all__ = [
     "gradcheck",
     "lecture_graph",
     "load_breast_cancer",
+    "load_flower",
     "log",
     "log_loss",
     "matmul",
