@@ -602,7 +602,8 @@ class NeuralNetwork:
 
     def predict(self, X: Any) -> np.ndarray:
         """The predicted label of each example: ``classes_[1]`` where ``A2 > 0.5``."""
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        z = self.decision_function(X)  # first: an unfitted model says so
+        return self.classes_[(z > 0).astype(int)]
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """The accuracy on ``(X, y)``: the (weighted) fraction of examples predicted right."""
