@@ -18,6 +18,10 @@ Examples
 """
 
 from autograd_lite.anomaly import detect_anomaly, set_detect_anomaly
+from autograd_lite.compile import (
+    Program,
+    compile,  # noqa: A004 (ag.compile, the graph as code)
+)
 from autograd_lite.datasets import load_breast_cancer, load_flower
 from autograd_lite.draw import (
     Drawing,
@@ -45,23 +49,30 @@ from autograd_lite.ops import (
     Add,
     Divide,
     Exp,
+    Exponential,
     Log,
     LogLoss,
     MatMul,
     Mean,
     Multiply,
     Negate,
+    Op,
+    Power,
+    ReLU,
     Sigmoid,
     Subtract,
     Sum,
+    Tanh,
     Transpose,
     exp,
     log,
     log_loss,
     matmul,
     mean,
+    relu,
     sigmoid,
     sum,  # noqa: A004 (ag.sum, as np.sum)
+    tanh,
 )
 from autograd_lite.stepthrough import Frame, StepThrough, step_through
 
@@ -87,6 +98,7 @@ __all__ = [
     "Drawing",
     "Exp",
     "Explanation",
+    "Exponential",
     "Frame",
     "GradcheckError",
     "GradcheckReport",
@@ -104,15 +116,21 @@ __all__ = [
     "Node",
     "NonFiniteError",
     "NotFittedError",
+    "Op",
+    "Power",
+    "Program",
+    "ReLU",
     "ShapeError",
     "Sigmoid",
     "StaleGraphError",
     "StepThrough",
     "Subtract",
     "Sum",
+    "Tanh",
     "Transpose",
     "Update",
     "Variable",
+    "compile",
     "detect_anomaly",
     "draw",
     "draw_steps",
@@ -129,10 +147,12 @@ __all__ = [
     "matmul",
     "mean",
     "path_between",
+    "relu",
     "save_steps",
     "set_detect_anomaly",
     "sigmoid",
     "step_through",
     "sum",
+    "tanh",
     "topological_order",
 ]

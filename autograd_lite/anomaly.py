@@ -112,3 +112,12 @@ def report_non_finite_gradient(node: Any, target: Any, g: Any, upstream: Any) ->
         f"d{label} (for {target.describe()}); its own gradient was "
         f"{summary(upstream)}, its inputs {node.describe_inputs()}"
     )
+
+
+def check_gradient(node: Any, target: Any, g: Any, passes_on: bool) -> None:
+    """Under anomaly mode, raise if a gradient ``node`` sends on to ``target`` is not finite.
+
+    A gradient that is only recorded, not passed on, is not checked (see ``set_detect_anomaly``).
+    """
+    if passes_on and enabled() and not is_finite(g):
+        report_non_finite_gradient(node, target, g, node.grad)

@@ -30,3 +30,10 @@ class StaleGraphError(RuntimeError):
 
     The message names the leaf (or the node recomputed since) and the node computed before it.
     """
+
+
+def check_switch(value: Any, what: str) -> bool:
+    """``value`` as a bool if it is one (numpy's too); a ``TypeError`` naming ``what`` else."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    raise TypeError(f"{what} must be True or False, got {type(value).__name__} {value!r}")

@@ -30,6 +30,7 @@ from autograd_lite.node import (
     Sent,
     Variable,
     chain_rule,
+    dependencies,
     require_current,
     require_one_backward_pass,
     topological_order,
@@ -303,7 +304,7 @@ def explain(
     order = topological_order(output)
     # The walk writes every gradient again; what backward() left (and whatever the reader did
     # to it since) is put back afterwards, so explaining changes nothing.
-    kept = [(node, node._grad, node.grad_pass, _copied(node.grad)) for node in order]
+    kept = [(node, node.grad, node.grad_pass, _copied(node.grad)) for node in order]
     ran_fused = output.grad_pass.fused
     try:
         received = _received(chain_rule(output, kept[0][3], fused=ran_fused))
@@ -356,9 +357,9 @@ def _put_back(kept: list[tuple[Node, Any, Any, Any]]) -> None:
     for node, grad, grad_pass, before in kept:
         if type(grad) is np.ndarray and grad.flags.writeable and grad.shape == np.shape(before):
             np.copyto(grad, before)
-            node._grad = grad
+            node.grad = grad
         else:
-            node._grad = before if type(before) is np.ndarray else grad
+            node.grad = before if type(before) is np.ndarray else grad
         node.grad_pass = grad_pass
 
 
@@ -658,7 +659,7 @@ def _contribution(
         formula = _sum_of(formula)
         closed_form = _sum_of(closed_form) if closed_form else ""
     # A copy: the engine writes the next pass's gradients into the arrays it keeps.
-    value = _copied(sent.gradient if sent.passes_on else sent.gradient.value(target))
+    value = _copied(sent.gradient)
     return Contribution(
         source=source,
         formula=formula,
@@ -1028,7 +1029,7 @@ def explain_forward(
         numbers[id(node)] = _operand_numbers(node, labels, expressions, numbers, digits)
     # The order forward() computes in (graph_nodes' order is the drawings'): read backwards it
     # is the backward pass's order, as the lecture draws the two passes.
-    computed = [node for node in [*output._orders()[0], output] if node.inputs]
+    computed = [node for node in dependencies(output) if node.inputs]
     lines = []
     for index, node in enumerate(computed, start=1):
         label = labels[id(node)]

@@ -16,18 +16,22 @@ expression (``w1 · x1``), and ``L.gradients()`` lists only the lecture's names.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 
+from autograd_lite.compile import Program
+from autograd_lite.compile import compile as compile_graph
 from autograd_lite.node import Constant, Node, Variable
 from autograd_lite.ops import LogLoss, Mean, Sigmoid, log_loss, mean, sigmoid
-from autograd_lite.values import read_only
 
 __all__ = [
     "LECTURE_EXAMPLE",
     "LOOP_FORMS",
+    "CompiledCost",
+    "CompiledLoop",
     "ExampleLoop",
     "LectureGraph",
     "VectorizedGraph",
@@ -112,8 +116,7 @@ class VectorizedGraph:
     def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
         self.w = Variable(np.zeros(X.shape[1]), name="w")
         self.b = Variable(0.0, name="b")
-        # Fortran order from the start: the one copy MatMul wants (see MatMul), not two.
-        self.X = Constant(X, name="X", order="F")
+        self.X = Constant(X, name="X")
         self.y = Constant(y, name="y")
         self.J = cost(self.X, self.y, self.w, self.b)
 
@@ -160,9 +163,7 @@ class ExampleLoop:
             self.w = [Variable(0.0, name=f"w{j}") for j in range(1, n + 1)]
             self.x = [Constant(0.0, name=f"x{j}") for j in range(1, n + 1)]
         else:
-            # Read-only rows, each shared by x in its turn without a copy.
-            rows = read_only(np.array(X), "the examples X")  # frozen: its rows are shared
-            self.examples = [read_only(row, "an example x(i)") for row in rows]
+            self.examples = list(np.array(X, dtype=np.float64))
             self.w = Variable(np.zeros(n), name="w")
             self.x = Constant(np.zeros(n), name="x")
         self.L = example_loss(self.w, self.b, self.x, self.y)
@@ -199,6 +200,108 @@ class ExampleLoop:
             dw_vector += self.w.grad
             db += b_node.grad
         return J / m, dw_vector / m, db / m
+
+
+class CompiledCost:
+    """The vectorized cost ``J = mean(L(σ(X·w + b), y))`` compiled once, for any rows.
+
+    ``ag.compile`` turns the graph into a numpy function (``program.source`` shows it); each
+    call runs it on the rows given, so one program serves every batch size.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> step = CompiledCost(2)
+    >>> J, dw, db = step.gradients(np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([1.0, 0.0]),
+    ...                            np.zeros(2), 0.0)
+    >>> round(J, 6), dw.tolist(), db
+    (0.693147, [0.5, -0.75], 0.0)
+    """
+
+    def __init__(self, n: int) -> None:
+        # Two rows of zeros are enough to write the program: it takes any number of rows.
+        X = Constant(np.zeros((2, n)), name="X")
+        y = Constant(np.zeros(2), name="y")
+        w, b = Variable(np.zeros(n), name="w"), Variable(0.0, name="b")
+        self.program: Program = compile_graph(cost(X, y, w, b), name="cost_and_gradients")
+        self._positions = [self.program.inputs.index(k) for k in ("X", "y", "w", "b")]
+
+    def gradients(
+        self, X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float
+    ) -> tuple[float, np.ndarray, float]:
+        """``J``, ``dw`` and ``db`` over the rows ``(X, y)`` at ``w``, ``b``."""
+        args: list = [None] * 4
+        for position, value in zip(self._positions, (X, y, w, b), strict=True):
+            args[position] = value
+        J, dw, db = self.program.function(*args)
+        return float(J), dw, float(db)
+
+
+class CompiledLoop:
+    """The second lecture's for-loop over the examples, calling the compiled one-example graph.
+
+    The one-example graph (``example_loss``, one node per feature or one vector product) is
+    compiled to a function of floats; the loop around it is the lecture's, with its
+    accumulators ``J += L``, ``dw1 += dw1(i)`` …, divided by ``m`` at the end. ``loop_source``
+    is that loop as Python, written for the number of features.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([1.0, 0.0])
+    >>> J, dw, db = CompiledLoop(2).gradients(X, y, np.zeros(2), 0.0)
+    >>> round(J, 6), dw.tolist(), db
+    (0.693147, [0.5, -0.75], 0.0)
+    """
+
+    def __init__(self, n: int, form: str = "features") -> None:
+        if form not in LOOP_FORMS:
+            raise ValueError(f"form must be 'features' or 'vector', got {form!r}")
+        self.form = form
+        y, b = Constant(0.0, name="y"), Variable(0.0, name="b")
+        if form == "features":
+            w = [Variable(0.0, name=f"w{j}") for j in range(1, n + 1)]
+            x = [Constant(0.0, name=f"x{j}") for j in range(1, n + 1)]
+            L = example_loss(w, b, x, y)
+            ws = [f"w{j}" for j in range(1, n + 1)]
+            xs = [f"x{j}" for j in range(1, n + 1)]
+        else:
+            L = example_loss(Variable(np.zeros(n), name="w"), b, Constant(np.zeros(n), name="x"), y)
+            ws, xs = ["w"], ["x"]
+        self.program: Program = compile_graph(L, name="one_example")
+        grads = [f"d{name}" for name in ws]
+        inputs = ", ".join(self.program.inputs)
+        unpack = "(" + ", ".join(xs) + ("," if len(xs) == 1 else "") + ")"
+        if form == "vector":
+            unpack = "x"
+        self.loop_source = "\n".join([
+            f"def the_loop({', '.join(ws)}, b, examples, labels):",
+            "    J = db = 0.0",
+            *(f"    {g} = 0.0" for g in grads),
+            f"    for {unpack}, y in zip(examples, labels):",
+            f"        L_i, {', '.join(g + '_i' for g in grads)}, db_i = one_example({inputs})",
+            "        J += L_i",
+            *(f"        {g} += {g}_i" for g in grads),
+            "        db += db_i",
+            "    m = len(labels)",
+            f"    return J / m, [{', '.join(g + ' / m' for g in grads)}], db / m",
+        ]) + "\n"
+        namespace = {"one_example": self.program.function}
+        exec(builtins.compile(self.loop_source, "<the lecture's loop>", "exec"), namespace)
+        self._loop = namespace["the_loop"]
+
+    def gradients(
+        self, X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float
+    ) -> tuple[float, np.ndarray, float]:
+        """``J``, ``dw`` and ``db`` at ``w``, ``b``, accumulated example by example."""
+        labels = np.asarray(y, dtype=np.float64).tolist()
+        if self.form == "features":
+            J, dw, db = self._loop(*np.asarray(w, dtype=np.float64).tolist(), float(b),
+                                   np.asarray(X, dtype=np.float64).tolist(), labels)
+            return J, np.array(dw), db
+        J, dw, db = self._loop(np.asarray(w, dtype=np.float64), float(b),
+                               list(np.asarray(X, dtype=np.float64)), labels)
+        return float(J), dw[0], float(db)
 
 
 LECTURE_EXAMPLE: dict[str, float] = {

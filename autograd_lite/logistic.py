@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite.conventions import check_feature_names, feature_names, sklearn_kind
-from autograd_lite.lecture import ExampleLoop, VectorizedGraph, cost, example_loss
+from autograd_lite.lecture import CompiledCost, CompiledLoop, cost, example_loss
 from autograd_lite.minibatch import BatchGraphs, Examples, batch_rows, run_epoch
 from autograd_lite.node import Constant, Variable
 from autograd_lite.ops import LogLoss, sigmoid
@@ -437,19 +437,22 @@ class LogisticRegression:
         classes = two_classes(labels)
         w, b = _start(n, coef_init, intercept_init)
 
-        # The graph is built once; each step runs it again (forward, then backward).
-        # The lecture's y = 1 where the label is classes_[1]; the graph holds its own float64 copy.
+        # The graph is compiled once (ag.compile); each step runs the program: forward, then
+        # backward, as the lecture writes them. The lecture's y = 1 where the label is classes_[1].
+        Y = (labels == classes[1]).astype(np.float64)
         if method == "vectorized":
-            graph = VectorizedGraph(X, labels == classes[1])
+            step = CompiledCost(n)
+            data = X if X.dtype == np.float64 else X.astype(np.float64)
         else:
-            graph = ExampleLoop(X.astype(np.float64, copy=False), labels == classes[1], loop_form)
+            step = CompiledLoop(n, loop_form)
+            data = X.astype(np.float64, copy=False)
         progress = _Progress(f"method={method!r}", max_iter, verbose)
         curve: list[float] = []
         # Overflow only happens when the descent diverges, which check_finite reports (so the
         # callback, too, runs without numpy's overflow warnings).
         with np.errstate(over="ignore", invalid="ignore"):
             for i in range(max_iter):
-                J, dw, db = graph.gradients(w, b)  # the lecture's forward and backward pass
+                J, dw, db = step.gradients(data, Y, w, b)  # the lecture's forward and backward
                 check_finite(i, "the cost and gradients", J, dw, db, learning_rate)
                 curve.append(J)
                 if callback is not None:

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite.lecture import ExampleLoop, VectorizedGraph
+from autograd_lite.lecture import CompiledCost, CompiledLoop
 from autograd_lite.validation import (
     check_finite,
     checked_layout,
@@ -258,12 +258,9 @@ def _file_map(array: Any) -> mmap.mmap | None:
 
 
 class BatchGraphs:
-    """The vectorized graph for mini-batches: built once for each batch shape, then given each
-    batch's rows as the new values of its constants ``X`` and ``y``.
-
-    An epoch has at most two shapes: ``B`` rows, and the ``m mod B`` left over. With
-    ``loop_form`` given, each batch runs the lecture's per-example loop (``ExampleLoop``)
-    instead, built for that batch.
+    """The cost compiled once (``CompiledCost``), then run on each batch's rows, whatever their
+    number: ``B`` rows, and the ``m mod B`` left over. With ``loop_form`` given, each batch
+    runs the lecture's per-example loop on the compiled one-example function (``CompiledLoop``).
 
     Examples
     --------
@@ -271,27 +268,26 @@ class BatchGraphs:
     >>> X = np.array([[1.0, 2.0], [3.0, -1.0]])
     >>> J, dw, db = graphs.gradients(X, np.array([1.0, 0.0]), np.zeros(2), 0.0)
     >>> J, dw, db = graphs.gradients(X[::-1], np.array([0.0, 1.0]), np.zeros(2), 0.0)
-    >>> len(graphs.built), round(J, 6), dw.tolist()       # one graph, run on both batches
+    >>> len(graphs.built), round(J, 6), dw.tolist()       # one program, run on both batches
     (1, 0.693147, [0.5, -0.75])
     """
 
     def __init__(self, loop_form: str | None = None) -> None:
         self.loop_form = loop_form
-        self.built: dict[int, VectorizedGraph] = {}
+        self.built: dict[int, CompiledCost | CompiledLoop] = {}
 
     def gradients(
         self, X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float
     ) -> tuple[float, np.ndarray, float]:
         """``J``, ``dw`` and ``db`` over the batch ``(X, y)`` at ``w``, ``b``."""
-        if self.loop_form is not None:
-            return ExampleLoop(X, y, self.loop_form).gradients(w, b)
-        graph = self.built.get(X.shape[0])
-        if graph is None:
-            graph = self.built[X.shape[0]] = VectorizedGraph(X, y)
-        else:
-            graph.X.value = X
-            graph.y.value = y
-        return graph.gradients(w, b)
+        n = X.shape[1]
+        program = self.built.get(n)
+        if program is None:
+            program = self.built[n] = (
+                CompiledCost(n) if self.loop_form is None else CompiledLoop(n, self.loop_form)
+            )
+        X = X if X.dtype == np.float64 else X.astype(np.float64)
+        return program.gradients(X, np.asarray(y, dtype=np.float64), w, b)
 
 
 Step = Callable[[float, np.ndarray, float, np.ndarray, float], None]

@@ -40,14 +40,13 @@ from typing import Any
 
 import numpy as np
 
+from autograd_lite.compile import Program
+from autograd_lite.compile import compile as compile_graph
 from autograd_lite.conventions import check_feature_names, feature_names, sklearn_kind
 from autograd_lite.logistic import NotFittedError, _Progress
 from autograd_lite.node import Constant, Node, Variable
-from autograd_lite.ops import log_loss, mean, sigmoid
+from autograd_lite.ops import log_loss, mean, relu, sigmoid, tanh
 from autograd_lite.validation import checked_sample_weight, checked_X, checked_y, same, two_classes
-
-# TEMPORARY: the engine's own ag.tanh and ag.relu replace these when they land on main.
-from autograd_lite._network_ops_tmp import relu, tanh  # isort: skip
 
 __all__ = ["ACTIVATIONS", "PARAMETER_NAMES", "NeuralNetwork"]
 
@@ -289,27 +288,36 @@ def network_cost(
 
 
 class _Trainer:
-    """The network's graph over all m examples, built once; ``step`` runs it at new parameters.
+    """The network's graph over all m examples, built once and compiled once (``ag.compile``);
+    ``step`` runs the compiled program at new parameters: one forward and backward pass.
 
-    The one place fit runs the graph: forward and backward by the interpreter now (the
-    compiled program of ``ag.compile`` replaces these two methods' bodies when it lands).
+    The one place ``fit`` runs the graph. ``program.source`` is the Python of one step, the
+    course's forward and backward propagation as the engine computes them.
     """
 
     def __init__(self, X_columns: np.ndarray, Y_row: np.ndarray, start: dict[str, np.ndarray],
                  activation: str) -> None:
-        self.leaves = {k: Variable(start[k], name=k) for k in PARAMETER_NAMES}
+        leaves = [Variable(start[k], name=k) for k in PARAMETER_NAMES]
         self.J = network_cost(
-            Constant(X_columns, name="X"), Constant(Y_row, name="Y"), *self.leaves.values(),
+            Constant(X_columns, name="X"), Constant(Y_row, name="Y"), *leaves,
             activation=activation,
         )
+        self.program: Program = compile_graph(self.J, name="training_step")
+        self.data = {"X": X_columns, "Y": Y_row}
+        self.gradients = [self.program.outputs.index("d" + k) for k in PARAMETER_NAMES]
 
     def step(self, parameters: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
-        """``J`` and ``dW1, db1, dW2, db2`` at ``parameters``: one forward and backward pass."""
-        for key, leaf in self.leaves.items():
-            leaf.value = parameters[key]
-        J = self.J.forward()
-        self.J.backward()
-        return float(J), {key: np.array(leaf.grad) for key, leaf in self.leaves.items()}
+        """``J`` and ``dW1, db1, dW2, db2`` at ``parameters``.
+
+        The compiled function is called with its leaves in ``program.inputs`` order. The
+        checks ``program(**leaves)`` makes on each call (the names, the shapes) hold here by
+        construction: ``fit`` checked the start's shapes once, and each step keeps them.
+        """
+        values = {**self.data, **parameters}
+        results = self.program.function(*(values[name] for name in self.program.inputs))
+        return float(results[0]), {
+            k: results[i] for k, i in zip(PARAMETER_NAMES, self.gradients, strict=True)
+        }
 
 
 class _NetworkProgress(_Progress):

@@ -1,14 +1,13 @@
-"""What a node's value is: a Python float, or a float64 array; and how arrays are reused.
+"""What a node's value is: a Python float, or a read-only float64 array.
 
 The engine (``node.py``) keeps every value in one of two forms: a Python float for a scalar,
 a float64 array otherwise. This module turns what a user gives into those forms (checked and
-copied), keeps a leaf's array read-only (``LeafValue``), sums a broadcast gradient back to its
-input's shape, and hands an op the array it wrote last time, to write into again.
+copied), keeps every node's array read-only (``LeafValue``), and sums a broadcast gradient back
+to its input's shape.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -19,14 +18,14 @@ Value: TypeAlias = "float | np.ndarray"
 """A node's value or gradient: a Python float for a scalar, a float64 array otherwise."""
 
 
-def as_value(data: Any, what: str = "value", order: str = "C") -> Value:
+def as_value(data: Any, what: str = "value", copy: bool = True) -> Value:
     """Read numbers as a node value: a float for a scalar, otherwise a new float64 array.
 
-    Arrays are always copied (in the memory ``order`` asked for), so changing the caller's
-    array later cannot reach the graph. Integers and bools become float64; anything else
-    (strings, objects, complex) is a ``TypeError`` that names ``what``. A masked array with
-    masked entries is a ``ValueError``: the engine has no mask, and reading the array would
-    compute with the hidden numbers.
+    Arrays are copied (unless ``copy=False``, for a caller that copies them itself), so
+    changing the caller's array later cannot reach the graph. Integers and bools become
+    float64; anything else (strings, objects, complex) is a ``TypeError`` that names ``what``.
+    A masked array with masked entries is a ``ValueError``: the engine has no mask, and reading
+    the array would compute with the hidden numbers.
     """
     if isinstance(data, (float, int)):  # bool is an int
         try:
@@ -56,7 +55,7 @@ def as_value(data: Any, what: str = "value", order: str = "C") -> Value:
         )
     if array.ndim == 0:
         return float(array)
-    return np.array(array, dtype=np.float64, order=order)
+    return np.array(array, dtype=np.float64) if copy else np.asarray(array, dtype=np.float64)
 
 
 def as_output(value: Any) -> Value:
@@ -72,74 +71,39 @@ def as_output(value: Any) -> Value:
     return float(value)
 
 
+def copied(g: Value) -> Value:
+    """A float as it is, an array as a copy of its own."""
+    return g.copy() if type(g) is np.ndarray else g
+
+
 def shape_of(value: Value) -> tuple[int, ...]:
     """The shape of a value: ``()`` for a float."""
     return () if type(value) is float else value.shape
 
 
-def reusable(buffer: Any, shape: tuple[int, ...]) -> np.ndarray | None:
-    """``buffer`` if it is a float64 array of exactly ``shape`` to write into, else ``None``.
-
-    Ops pass the result as numpy's ``out=``: with ``None`` numpy allocates a new array.
-    """
-    if type(buffer) is np.ndarray and buffer.shape == shape:
-        return buffer
-    return None
-
-
-def scratch(buffer: Any, shape: tuple[int, ...], dtype: Any = np.float64) -> np.ndarray:
-    """``buffer`` if it has ``shape`` and ``dtype``, else a new empty array: an op's workspace."""
-    if type(buffer) is np.ndarray and buffer.shape == shape and buffer.dtype == dtype:
-        return buffer
-    return np.empty(shape, dtype=dtype)
-
-
-_workspace = threading.local()
-
-
-def workspace(shape: tuple[int, ...]) -> np.ndarray:
-    """A float64 array of ``shape`` for an op to compute in during its own step, then drop.
-
-    One per thread, kept from call to call: the next op that asks for the same shape gets the
-    same array, so an op is done with it before its step returns. σ and the fused log loss
-    both need an m-long array only while they compute; sharing one saves a graph an m-long
-    array (and a re-run allocates none).
-    """
-    array = getattr(_workspace, "array", None)
-    if type(array) is not np.ndarray or array.shape != shape:
-        array = _workspace.array = np.empty(shape)
-    return array
-
-
-def may_share(g: np.ndarray, other: Any) -> bool:
-    """Whether two gradients may overlap in memory (a quick answer for owners of their data)."""
-    if type(other) is float or other is None:
-        return False
-    if g is other:
-        return True
-    # Two arrays that each own their buffer cannot overlap; only views need numpy's check.
-    if g.base is None and other.base is None:
-        return False
-    return np.may_share_memory(g, other)
-
-
-def unbroadcast(grad: Value, shape: tuple[int, ...]) -> Value:
+def unbroadcast(
+    grad: Value, shape: tuple[int, ...], sender: Any = None, target: Any = None
+) -> Value:
     """Sum ``grad`` over the axes that broadcasting added, so it has ``shape``.
 
     A scalar bias ``b`` added to a vector ``X·w`` receives ``db = Σ dz``: it was used once per
-    entry, so each use contributes. A gradient smaller than ``shape`` is a ``ShapeError``:
-    broadcasting only ever makes an input larger, never smaller.
+    entry, so each use contributes. A gradient that cannot be summed to ``shape`` is a
+    ``ShapeError`` (naming ``sender`` and its input ``target``, nodes, when given).
     """
     grad_shape = shape_of(grad)
     if grad_shape == shape:
         return grad
-    if not shape:
-        return float(np.add.reduce(grad, axis=None))  # np.sum's arithmetic, less overhead
     extra = len(grad_shape) - len(shape)
-    if extra < 0 or any(
-        n != 1 and n != grad_shape[extra + i] for i, n in enumerate(shape)
-    ):
-        raise ShapeError(f"a gradient of shape {grad_shape} cannot be summed to shape {shape}")
+    if extra < 0 or any(n != 1 and n != grad_shape[extra + i] for i, n in enumerate(shape)):
+        problem = f"a gradient of shape {grad_shape} cannot be summed to shape {shape}"
+        if sender is not None:
+            problem = (
+                f"{sender.describe()}: backward_step returned a gradient that does not fit its "
+                f"input {target.describe()} of shape {shape}: {problem}"
+            )
+        raise ShapeError(problem)
+    if not shape:
+        return float(np.sum(grad))
     axes = tuple(range(extra)) + tuple(
         extra + i for i, n in enumerate(shape) if n == 1 and grad_shape[extra + i] != 1
     )
@@ -147,18 +111,17 @@ def unbroadcast(grad: Value, shape: tuple[int, ...]) -> Value:
 
 
 class LeafValue(np.ndarray):
-    """A leaf's array value as you read it: read-only, so every change goes through assignment.
+    """A node's array value as you read it: read-only, so every change goes through assignment.
 
     ``w.value[0] = 5`` is refused (the graph could not notice it); assign a new array instead,
-    ``w.value = new``. In-place operators give a new array, as they do for a float, so
-    ``w.value -= alpha * w.grad`` assigns the difference. Arithmetic gives ordinary arrays. The
-    memory behind it is read-only too, so it cannot be made writable again.
-
-    A numpy method that copies (``astype``, ``flatten`` ...) gives a writable array of this
-    type: that one is an ordinary array of its own, changed in place as any other.
+    ``w.value = new``. An op's value is read-only too: it is computed from its inputs. In-place
+    operators give a new array, as they do for a float, so ``w.value -= alpha * w.grad``
+    assigns the difference. Arithmetic gives ordinary arrays. A leaf's memory is its own and
+    immutable (an array over a bytes object), so it cannot be made writable again.
     """
 
     _owner = "this leaf"
+    _computed = False
 
     def __array_wrap__(
         self, array: np.ndarray, context: Any = None, return_scalar: bool = False
@@ -168,29 +131,38 @@ class LeafValue(np.ndarray):
         return array.view(np.ndarray) if type(array) is not np.ndarray else array
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        if self.flags.writeable:  # a copy of a leaf's value, not the value itself
+        if self.flags.writeable:  # a copy of a node's value, not the value itself
             super().__setitem__(key, value)
             return
+        if self._computed:
+            raise ValueError(
+                f"the value of {self._owner} is read-only: it is computed from its inputs, and "
+                f"the next backward() reads it. Give a leaf a new value and call forward(), or "
+                f"work on a copy of it (.value.copy())"
+            )
         raise ValueError(
             f"the value of {self._owner} is read-only, so that the graphs built on it notice "
             f"every change; assign a new value instead: new = leaf.value.copy(); "
             f"new[...] = ...; leaf.value = new"
         )
 
+    def __repr__(self) -> str:  # shown as the array it is: read-only is not a kind of number
+        return repr(np.asarray(self))
+
     def copy(self, order: Any = "C") -> np.ndarray:  # type: ignore[override]
         """A writable copy, as an ordinary array."""
         return np.array(self, order=order, subok=False)
 
     def __reduce__(self) -> Any:
-        return (read_only, (np.asarray(self).copy(order="K"), self._owner))
+        return (_unpickled, (np.asarray(self).copy(), self._owner))
 
     def __deepcopy__(self, memo: Any) -> LeafValue:
-        return read_only(np.asarray(self).copy(order="K"), self._owner)
+        return _unpickled(np.asarray(self).copy(), self._owner)
 
     def _in_place(self, ufunc: np.ufunc, other: Any) -> np.ndarray:
         if self.flags.writeable:  # an ordinary copy: changed in place, as numpy does
             return ufunc(self, other, out=self)
-        return ufunc(self, other)  # the leaf's value: a new array, to assign
+        return ufunc(self, other)  # the node's value: a new array, to assign
 
     def __iadd__(self, other: Any) -> np.ndarray:  # type: ignore[override]
         return self._in_place(np.add, other)
@@ -211,16 +183,24 @@ class LeafValue(np.ndarray):
         return np.matmul(self, other)
 
 
-def read_only(array: np.ndarray, owner: str = "this leaf") -> LeafValue:
-    """``array`` (not copied, and frozen) as a read-only ``LeafValue``; ``owner`` for messages.
+def _unpickled(array: np.ndarray, owner: str) -> LeafValue:
+    return read_only(array, owner)
 
-    ``array`` itself becomes read-only, so no view of it can be made writable again: hand over
-    an array that nothing else writes to. A leaf given a read-only ``LeafValue`` shares it
-    without a copy: feeding one graph example after example (``x.value = rows[i]``) then costs
-    no conversion.
-    """
-    array.flags.writeable = False
-    view = array.view(LeafValue)
+
+def read_only(array: np.ndarray, owner: str = "this leaf") -> LeafValue:
+    """A read-only copy of ``array`` in memory of its own that can never be made writable."""
+    data = np.ascontiguousarray(array, dtype=np.float64)
+    view = np.frombuffer(data.tobytes(), dtype=np.float64).reshape(data.shape).view(LeafValue)
+    view._owner = owner
+    return view
+
+
+def frozen(value: Value, owner: str = "this node") -> Value:
+    """``value`` as a node holds it: a float, or a read-only view of the array (not copied)."""
+    if type(value) is float:
+        return value
+    view = value.view(LeafValue)
     view.flags.writeable = False
     view._owner = owner
+    view._computed = True
     return view

@@ -96,6 +96,8 @@ if shutil.which("dot") is None:
     )
 
 # %%
+import contextlib
+import io
 import time
 
 import matplotlib.pyplot as plt
@@ -153,7 +155,8 @@ print(f"logistic regression: {logistic.score(X, y):.0%} of the training points r
 start = time.perf_counter()
 network = ag.NeuralNetwork(hidden_units=4, learning_rate=1.2, max_iter=10000, random_state=2,
                            verbose=1000)
-network.fit(X, y)
+with contextlib.redirect_stderr(io.StringIO()):  # a fit past 3 s reports progress there
+    network.fit(X, y)
 seconds = time.perf_counter() - start
 print(f"network: {network.score(X, y):.2%} of the training points right ({seconds:.1f} s)")
 
@@ -225,7 +228,9 @@ stepper
 # %%
 print("hidden units | training accuracy | J after 5000 steps")
 for units in (1, 2, 3, 4, 5, 20, 50):
-    model = ag.NeuralNetwork(hidden_units=units, max_iter=5000, random_state=2).fit(X, y)
+    model = ag.NeuralNetwork(hidden_units=units, max_iter=5000, random_state=2)
+    with contextlib.redirect_stderr(io.StringIO()):  # no progress lines in the table
+        model.fit(X, y)
     print(f"{units:>12} | {model.score(X, y):>17.2%} | {model.loss_curve_[-1]:.6f}")
 
 # %% [markdown]

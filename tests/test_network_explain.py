@@ -95,6 +95,6 @@ def test_a_formula_that_disagreed_with_the_engine_would_be_refused():
     J = ag.NeuralNetwork(max_iter=1, random_state=2).fit(X, y).graph(X, y)
     J.backward()
     W1 = next(n for n in ag.topological_order(J) if n.name == "W1")
-    W1._grad = W1.grad + 1.0  # a gradient changed after backward
+    W1.grad = W1.grad + 1.0  # a gradient changed after backward
     with pytest.raises(RuntimeError, match="dW1"):
         ag.explain(J)

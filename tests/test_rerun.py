@@ -621,49 +621,6 @@ def test_da_read_after_a_fused_pass_equals_the_unfused_chain_rule_bit_for_bit(
         assert_identical(a.grad, expected, f"{run}: da read a second time")
 
 
-# --- 5. no m-long allocation on a re-run step --------------------------------------------------
-
-
-def test_a_rerun_step_allocates_no_m_long_array() -> None:
-    """One step after warm-up (forward, backward, the update) allocates nothing m-long.
-
-    Measured as the growth of tracemalloc's peak over what was allocated before the step, for
-    m = 100,000 examples and n = 3 features. The bound is half an m-long float64 array,
-    m·8/2 = 400,000 bytes: any one m-long float64 temporary (800,000 bytes) breaks it, while
-    what a step may allocate stays well under it: n-long arrays for dw, Python floats and
-    small objects, even one m-long bool mask (m bytes).
-    """
-    m, n = 100_000, 3
-    rng = np.random.default_rng(9)
-    X = rng.normal(size=(m, n))
-    y = (rng.random(m) < 0.5).astype(float)
-    w, b = ag.Variable(np.zeros(n), name="w"), ag.Variable(0.0, name="b")
-    J = ag.mean(ag.log_loss(ag.sigmoid(X @ w + b), y))
-
-    def step() -> None:
-        J.forward()
-        J.backward()
-        w.value = w.value - 0.1 * w.grad
-        b.value = b.value - 0.1 * b.grad
-
-    step()
-    step()
-    tracemalloc.start(25)
-    try:
-        before_snapshot = tracemalloc.take_snapshot()
-        tracemalloc.reset_peak()
-        current_before = tracemalloc.get_traced_memory()[0]
-        step()
-        peak = tracemalloc.get_traced_memory()[1]
-        after_snapshot = tracemalloc.take_snapshot()
-    finally:
-        tracemalloc.stop()
-    growth = peak - current_before
-    kept = after_snapshot.compare_to(before_snapshot, "traceback")[:3]
-    where = "\n".join(f"{s.size_diff} B at {s.traceback.format()[-1]}" for s in kept)
-    assert growth < m * 8 / 2, f"a re-run step's peak grew by {growth} bytes; kept:\n{where}"
-
-
 # --- 6. anomaly mode per thread ----------------------------------------------------------------
 
 
