@@ -219,7 +219,25 @@ stepper = ag.step_through(J, alpha=network.learning_rate)
 stepper
 
 # %% [markdown]
-# ## 6. The size of the hidden layer
+# ## 6. One training step, compiled
+#
+# `fit` does not walk the graph node by node at every step: it compiles the graph once
+# (`ag.compile`) into the Python a person would write for it, and runs that 10,000 times. Here
+# it is: the course's forward propagation, its cost, and its backward propagation, line by line
+# as the engine computes them (the engine's `dZ2` is the course's divided by `m`, see above;
+# `logit_loss` is the loss computed from `Z2`, stable for any `Z2`).
+
+# %%
+program = ag.compile(J, name="training_step")
+print(program.source[program.source.index("def training_step"):].strip())
+
+# %%
+gradients = program(**network.parameters_)
+print(program.outputs)
+print(np.allclose(gradients["dW1"], explanation.view.W1.grad))
+
+# %% [markdown]
+# ## 7. The size of the hidden layer
 #
 # The course's table: the same network with 1 to 50 hidden units, 5,000 steps each. One unit
 # is a logistic regression on a tanh; from three or four the petals are caught; more units
@@ -234,7 +252,7 @@ for units in (1, 2, 3, 4, 5, 20, 50):
     print(f"{units:>12} | {model.score(X, y):>17.2%} | {model.loss_curve_[-1]:.6f}")
 
 # %% [markdown]
-# ## 7. Exercises
+# ## 8. Exercises
 #
 # ### Exercise 1: forward propagation
 #
