@@ -38,8 +38,11 @@ def set_detect_anomaly(enabled: bool) -> None:
     produced it. A gradient that is only recorded, not passed on (``da`` when a ``LogLoss``
     sits on a ``Sigmoid``), is not checked: nothing is computed from it, and its inf at
     saturation is the true value rounded. Other threads keep their own setting.
+
+    Raises ``TypeError`` for anything but ``True`` or ``False`` (a numpy bool too): ``"no"`` is
+    truthy, and turning checking on for it would be the opposite of what was asked.
     """
-    _ENABLED.set(bool(enabled))
+    _ENABLED.set(_switch(enabled, "set_detect_anomaly"))
 
 
 @contextlib.contextmanager
@@ -58,11 +61,20 @@ def detect_anomaly(enabled: bool = True) -> Iterator[None]:
     ...
     autograd_lite.errors.NonFiniteError: Multiply produced inf in its value from finite inputs: ...
     """
-    token = _ENABLED.set(bool(enabled))
+    token = _ENABLED.set(_switch(enabled, "detect_anomaly"))
     try:
         yield
     finally:
         _ENABLED.reset(token)
+
+
+def _switch(value: Any, where: str) -> bool:
+    """``value`` as a bool, if it is one; ``TypeError`` naming ``where`` otherwise."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"{where}: enabled must be True or False, got {value!r} ({type(value).__name__})"
+        )
+    return bool(value)
 
 
 def is_finite(value: Any) -> bool:

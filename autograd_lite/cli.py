@@ -6,6 +6,7 @@ import argparse
 import math
 import re
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,13 @@ from autograd_lite import compare, demo
 from autograd_lite.datasets import read_csv
 from autograd_lite.draw import GraphvizNotFoundError, draw, path_between, save, save_steps
 from autograd_lite.explain import explain, explain_update, format_value, graph_nodes
-from autograd_lite.lecture import LECTURE_EXAMPLE, LectureGraph, VectorizedGraph, lecture_graph
+from autograd_lite.lecture import (
+    ALPHA,
+    LECTURE_EXAMPLE,
+    LectureGraph,
+    VectorizedGraph,
+    lecture_graph,
+)
 from autograd_lite.node import Node
 from autograd_lite.stepthrough import step_through
 
@@ -145,7 +152,7 @@ def _draw(args: argparse.Namespace) -> int:
             highlight=highlight,
             derivatives=args.derivatives,
             digits=args.digits,
-            title="; ".join(caption) or None,
+            title="\n".join(caption) or None,
             **_views(args),
         )
         print(f"wrote {save(picture, args.out)}")
@@ -184,6 +191,9 @@ def _data_mode(args: argparse.Namespace) -> bool:
         for option in ("features", "weights"):
             if getattr(args, option) is not None:
                 raise ValueError(f"--{option} is for the m-example graph: give --m or --csv too")
+        for option in ("columns", "first"):
+            if getattr(args, option, False):
+                raise ValueError(f"--{option} is for the m-example graph: give --m or --csv too")
         return False
     given = [f"--{name}" for name in ONE_EXAMPLE_VALUES if getattr(args, name) is not None]
     if given:
@@ -219,10 +229,39 @@ def _examples(
     if args.m is not None:
         if args.m > len(y):
             raise ValueError(f"--m {args.m}: {source} has only {len(y)} examples")
-        X, y = X[: args.m], y[: args.m]
-        source = f"the first {args.m} examples of {source}"
+        if args.first:
+            rows, chosen = np.arange(args.m), f"the first {args.m} examples"
+        else:
+            rows, chosen = both_classes(y, args.m)
+        X, y = X[rows], y[rows]
+        source = f"{chosen} of {source}"
+    elif args.first:
+        raise ValueError("--first says which --m examples to take: give --m too")
     columns = _columns(features, names)
     return X[:, columns], y, [names[j] for j in columns], source
+
+
+def both_classes(y: np.ndarray, m: int) -> tuple[np.ndarray, str]:
+    """The rows of ``m`` examples with both labels where the data has both, and what they are.
+
+    Half of them (rounded down, at least one) are the first examples labelled 1, the rest the
+    first labelled 0 (fewer of a class when it has fewer), kept in the data's order. The first
+    m rows of a data set sorted by label would show one class only: ``dZ`` all alike.
+
+    Examples
+    --------
+    >>> rows, text = both_classes(np.array([0.0, 0, 0, 1, 0, 1]), 4)
+    >>> rows.tolist(), text
+    ([0, 1, 3, 5], '4 examples (the first 2 labelled 1, the first 2 labelled 0)')
+    """
+    positive = np.flatnonzero(y >= 0.5)
+    negative = np.flatnonzero(y < 0.5)
+    ones = min(len(positive), max(1, m // 2)) if m > 1 or not len(negative) else 0
+    zeros = min(len(negative), m - ones)
+    ones = m - zeros
+    rows = np.sort(np.concatenate([positive[:ones], negative[:zeros]]))
+    parts = [f"the first {k} labelled {label}" for k, label in ((ones, 1), (zeros, 0)) if k]
+    return rows, f"{m} example{'s' if m > 1 else ''} ({', '.join(parts)})"
 
 
 def _columns(features: str | None, names: list[str]) -> list[int]:
@@ -260,15 +299,30 @@ def _cost_graph(
             f"{'are' if n > 1 else 'is'} chosen ({', '.join(names)})"
         )
     b = 0.0 if args.b is None else args.b
-    graph = VectorizedGraph(X, y)
-    graph.w.value, graph.b.value = w, b
-    graph.J.forward()
+    if args.columns:
+        J = _course_columns(X, y, w, b)
+    else:
+        graph = VectorizedGraph(X, y)
+        graph.w.value, graph.b.value = w, b
+        graph.J.forward()
+        J = graph.J
     if backward:
-        graph.J.backward()
-    return graph.J, (
+        J.backward()
+    return J, (
         f"J over {source}",
         f"{_features_text(names)}; w = {format_value(w)}, b = {format_value(b)}",
     )
+
+
+def _course_columns(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> Node:
+    """The course's layout of the cost: X is n × m (an example per column), w is n × 1,
+    ``Z = wᵀX + b`` and the labels ``Y`` are 1 × m; ``dw = (1/m) · X · dZᵀ``."""
+    X_node = ag.Constant(np.ascontiguousarray(X.T), name="X")
+    Y = ag.Constant(y[None, :], name="Y", what="the labels Y")
+    w_node, b_node = ag.Variable(w[:, None], name="w"), ag.Variable(b, name="b")
+    Z = (w_node.T @ X_node + b_node).named("Z")
+    A = ag.sigmoid(Z, name="A")
+    return ag.mean(ag.log_loss(A, Y, name="L"), name="J")
 
 
 def _features_text(names: list[str]) -> str:
@@ -389,12 +443,22 @@ def _numbers(text: str) -> list[float]:
 def _add_lecture_values(parser: argparse.ArgumentParser, data: bool) -> None:
     """The one-example graph's values; a None default means the lecture's (resolved later)."""
     alone = " (not with --m or --csv)" if data else ""
+    what = {
+        "x1": "the example's first feature",
+        "x2": "the example's second feature",
+        "w1": "the weight of x1",
+        "w2": "the weight of x2",
+    }
     for name in ("x1", "x2", "w1", "w2"):
         default = LECTURE_EXAMPLE[name]
-        parser.add_argument(f"--{name}", type=_finite, help=f"default {default}{alone}")
+        parser.add_argument(
+            f"--{name}", type=_finite, help=f"{what[name]}; default {default}{alone}"
+        )
     b_help = f"the bias; default {LECTURE_EXAMPLE['b']}" + (", 0 with --m or --csv" if data else "")
     parser.add_argument("--b", type=_finite, help=b_help)
-    parser.add_argument("--y", type=_label, help=f"the label, in [0, 1]; default 1{alone}")
+    parser.add_argument(
+        "--y", type=_label, help=f"the example's label, in [0, 1]; default 1{alone}"
+    )
 
 
 def _add_data_options(parser: argparse.ArgumentParser, graph: bool) -> None:
@@ -414,8 +478,14 @@ def _add_data_options(parser: argparse.ArgumentParser, graph: bool) -> None:
         "--m",
         type=_count,
         metavar="M",
-        help="the first M examples of the shipped breast-cancer data (each feature standardised "
-        "over all 569), or of --csv",
+        help="M examples of the shipped breast-cancer data (each feature standardised over all "
+        "569), or of --csv, of both labels: the first M/2 (rounded down) labelled 1 and the "
+        "first others labelled 0, in the data's order",
+    )
+    group.add_argument(
+        "--first",
+        action="store_true",
+        help="with --m: the first M rows instead, whatever their labels",
     )
     group.add_argument(
         "--csv",
@@ -437,6 +507,13 @@ def _add_data_options(parser: argparse.ArgumentParser, graph: bool) -> None:
             type=_numbers,
             metavar="LIST",
             help="w, one number per feature chosen, separated by commas; default zeros",
+        )
+        group.add_argument(
+            "--columns",
+            action="store_true",
+            help="the course's column form: X is n × m (an example per column), w is n × 1, "
+            "Z = wᵀX + b, the labels Y are 1 × m, and dw = (1/m) · X · dZᵀ; by default "
+            "numpy's rows (X is m × n, Z = X·w + b, dw = (1/m) · Xᵀ · dZ)",
         )
 
 
@@ -495,6 +572,14 @@ def build_parser() -> argparse.ArgumentParser:
     quickstart = commands.add_parser(
         "quickstart",
         help="the lecture's one-example graph: forward, backward and one update step",
+        description=(
+            "The first lecture in one go, on its one example: build the graph "
+            "z = w1·x1 + w2·x2 + b, a = σ(z), L(a, y); print the forward values z, a and L; "
+            "run backward() and print every derivative of L by the lecture's names (dL, da, "
+            "dz, dw1, dw2, db); check dz = a − y; and print one step of gradient descent "
+            "w := w − α·dw for w1, w2 and b, with the numbers. The options change the "
+            "example, the parameters and α; nothing is written."
+        ),
     )
     _add_lecture_values(quickstart, data=False)
     _add_alpha(quickstart)
@@ -542,7 +627,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help="highlight a node by name (x1, x2, w1, w2, b, y, z, a, L; with --m or --csv: X, "
-        "w, b, y, Z, A, L, J); repeatable",
+        "w, b, y, Z, A, L, J; Y with --columns); repeatable",
     )
     draw_command.add_argument(
         "--path", metavar="NAME", help="highlight the path from this node to the output, e.g. "
@@ -579,8 +664,8 @@ def _add_alpha(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--alpha",
         type=_finite,
-        default=0.1,
-        help="the learning rate α of the update step w := w − α·dw; default 0.1",
+        default=ALPHA,
+        help=f"the learning rate α of the update step w := w − α·dw; default {ALPHA}",
     )
 
 
@@ -592,10 +677,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return args.run(args)
+        with warnings.catch_warnings(record=True) as caught:
+            # numpy's float warnings (overflow to ±inf) are a note below, not its source lines
+            warnings.simplefilter("always", RuntimeWarning)
+            status = args.run(args)
     except (ValueError, TypeError, OSError, ImportError, GraphvizNotFoundError) as error:
         print(f"autograd-lite {args.command}: error: {error}", file=sys.stderr)
         return 2
+    floats = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    for w in caught:  # any other warning as Python shows it
+        if w not in floats:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    said = list(dict.fromkeys(str(w.message) for w in floats))
+    if any("overflow" in text for text in said):  # NaN from inf − inf follows from it too
+        print(
+            f"autograd-lite {args.command}: note: a number went beyond float64's range "
+            "(±1.8e308) and was taken as ±inf, as IEEE arithmetic does; the results above "
+            "follow from that",
+            file=sys.stderr,
+        )
+    elif said:
+        print(f"autograd-lite {args.command}: note: numpy: {'; '.join(said)}", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

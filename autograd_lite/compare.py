@@ -562,6 +562,13 @@ class Comparison:
         (``pip install 'autograd_lite[demo]'``).
         """
         path = None
+        if not (target is None or isinstance(target, (str, os.PathLike))) and not hasattr(
+            target, "barh"
+        ):  # neither a file name nor something to draw into, as an Axes is
+            raise TypeError(
+                f"plot: target must be a file name (.png, .svg or .pdf), a matplotlib Axes or "
+                f"None, got {target!r} ({type(target).__name__})"
+            )
         if target is None or isinstance(target, (str, os.PathLike)):
             if target is not None:
                 path = Path(target)
@@ -734,8 +741,14 @@ def compare(
     if w is None:
         w = np.zeros(n)
     w = np.array(w, dtype=np.float64)
-    if w.shape != (n,) or not np.all(np.isfinite(w)):
+    if w.shape != (n,):
         raise ValueError(f"w must be {n} finite numbers (shape ({n},)), got shape {w.shape}")
+    if not np.all(np.isfinite(w)):
+        j = int(np.flatnonzero(~np.isfinite(w))[0])
+        raise ValueError(
+            f"w must be {n} finite numbers, but w[{j}] is {w[j]} "
+            f"({np.count_nonzero(~np.isfinite(w))} NaN or inf in all)"
+        )
     if isinstance(b, bool) or not isinstance(b, (int, float, np.number)) or not math.isfinite(b):
         raise ValueError(f"b must be a finite number, got {b!r}")
     b = float(b)

@@ -70,7 +70,7 @@ def _simplified(node: ast.expr) -> ast.expr:
         and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult))
         and all(type(v.value) in (int, float) for v in (node.left, node.right))
     ):  # the op's own numbers: k − 1 written as the number it is
-        folded = eval(ast.unparse(node))  # noqa: S307 (two numbers and an operator)
+        folded = eval(ast.unparse(node))  # two numbers and an operator
         return ast.Constant(folded)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
         if _is_number(node.left, 1.0):
@@ -115,7 +115,7 @@ class _Unparser:
             return ("-" + (operand if op >= 3 else f"({operand})")), 3
         if isinstance(node, ast.Constant) and isinstance(node.value, float) and node.value < 0:
             return repr(node.value), 3
-        if isinstance(node, ast.Compare):
+        if isinstance(node, (ast.Compare, ast.IfExp, ast.BoolOp, ast.Lambda)):
             return ast.unparse(node), 0
         return ast.unparse(node), 9
 
@@ -148,14 +148,20 @@ class _Writer:
         self.namespace: dict[str, Any] = {"np": np, "math": math}
 
     def run(self, expression: ast.expr) -> Any:
+        if isinstance(expression, ast.Name) and expression.id in self.values:
+            return self.values[expression.id]
+        if isinstance(expression, ast.Constant):
+            return expression.value
         tree = ast.fix_missing_locations(ast.Expression(expression))
         code = builtins.compile(tree, "<ag.compile>", "eval")
         with np.errstate(all="ignore"):  # the graph's own numbers: computed before, warned then
             return eval(code, self.namespace, self.values)
 
-    def emit(self, target: str, expression: ast.expr, kind: str) -> Any:
-        expression = self.lowered(_simplified(expression))
-        value = self.run(expression)
+    def emit(self, target: str, expression: ast.expr, kind: str, value: Any = None) -> Any:
+        """Add the line ``target = expression``; ``value``, if given, is what it computes."""
+        if value is None:
+            expression = self.lowered(_simplified(expression))
+            value = self.run(expression)
         self.values[target] = value
         self.lines.append(_Line(target, expression, kind))
         return value
@@ -328,56 +334,64 @@ class Program:
 
     def __call__(self, **leaf_values: Any) -> dict[str, Any]:
         """Run the program: leaves by name; those not given take the graph's current values."""
-        unknown = [name for name in leaf_values if name not in self.inputs]
-        if unknown:
+        args = [leaf_values.pop(name) if name in leaf_values else leaf.value
+                for name, leaf in zip(self.inputs, self._leaves, strict=True)]
+        if leaf_values:
             raise TypeError(
-                f"{self.function_name}() got an unknown leaf {unknown[0]!r}; its leaves are "
-                f"{', '.join(self.inputs)}"
+                f"{self.function_name}() got an unknown leaf {next(iter(leaf_values))!r}; its "
+                f"leaves are {', '.join(self.inputs)}"
             )
-        args = []
-        for name, leaf, shape in zip(self.inputs, self._leaves, self._shapes, strict=False):
-            if name in leaf_values:
-                value = _number_or_array(leaf_values[name], name)
-                given = np.shape(value)
-                variable = isinstance(leaf, Variable)
-                if given != shape and (variable or len(given) != len(shape)):
-                    raise ShapeError(
-                        f"{self.function_name}(): leaf {name!r} was compiled with shape {shape} "
-                        f"and got shape {given}" + (
-                            "; a variable keeps its shape" if variable else
-                            "; data may change its number of rows, not its number of axes")
-                    )
-                args.append(value)
-            else:
-                args.append(leaf.value)
+        for k, (value, shape) in enumerate(zip(args, self._shapes, strict=True)):
+            if type(value) is float or (
+                isinstance(value, np.ndarray) and value.dtype == np.float64 and value.shape == shape
+            ):
+                continue  # as compiled: nothing to check
+            args[k] = self._checked(k, value)
         try:
             results = self.function(*args)
         except ValueError as error:
             changed = [
                 f"{name} {shape} → {np.shape(arg)}"
-                for name, shape, arg in zip(self.inputs, self._shapes, args, strict=False)
+                for name, shape, arg in zip(self.inputs, self._shapes, args, strict=True)
                 if np.shape(arg) != shape
             ]
             raise ShapeError(
                 f"{self.function_name}(): the leaves' shapes do not fit the program "
                 f"({', '.join(changed) or 'as compiled'}): {error}"
             ) from None
-        if not isinstance(results, tuple):
-            results = (results,)
         out: dict[str, Any] = {}
-        seen: list[Any] = list(args)
-        for name, value in zip(self.outputs, results, strict=False):
-            if isinstance(value, np.ndarray):
-                if value.ndim == 0:
-                    value = float(value)
-                elif any(value is s or np.shares_memory(value, s) for s in seen
-                         if isinstance(s, np.ndarray)):
-                    value = value.copy()  # the caller's own array, never shared with another
-            elif isinstance(value, np.floating):
-                value = float(value)
-            seen.append(value)
+        for name, value in zip(self.outputs, results, strict=True):
+            if type(value) is not float:
+                value = self._owned(value, args, out)
             out[name] = value
         return out
+
+    def _checked(self, k: int, value: Any) -> Any:
+        """A leaf's value as the function takes it, or an error naming the leaf."""
+        name, shape = self.inputs[k], self._shapes[k]
+        value = _number_or_array(value, name)
+        given = np.shape(value)
+        variable = isinstance(self._leaves[k], Variable)
+        if given != shape and (variable or len(given) != len(shape)):
+            raise ShapeError(
+                f"{self.function_name}(): leaf {name!r} was compiled with shape {shape} "
+                f"and got shape {given}" + (
+                    "; a variable keeps its shape" if variable else
+                    "; data may change its number of rows, not its number of axes")
+            )
+        return value
+
+    @staticmethod
+    def _owned(value: Any, args: list[Any], out: dict[str, Any]) -> Any:
+        """A result as the caller's own: a float, or an array shared with nothing else."""
+        if not isinstance(value, np.ndarray):
+            return float(value)
+        if value.ndim == 0:
+            return float(value)
+        others = [*args, *out.values()]
+        if any(isinstance(o, np.ndarray) and np.may_share_memory(value, o) for o in others):
+            return value.copy()
+        return value
 
     def __repr__(self) -> str:
         return f"<ag.compile program {self.function_name}({', '.join(self.inputs)})>"
@@ -453,17 +467,25 @@ def compile(output: Node, *, name: str | None = None) -> Program:  # noqa: A001 
         id(node) for node in graph if isinstance(node, LogLoss) and node.logit is not None
     }
 
+    used = set(names.values()) | _RESERVED
+    # σ and the log loss on it share one exponential, e^(−|z|): the program computes it once.
+    shared = {id(node.inputs[0]) for node in graph if id(node) in fused_losses}
+    exponentials: dict[int, str] = {}
     for node in graph:  # forward: every op, each after its inputs
         if not node.inputs:
             continue
-        if id(node) in fused_losses:
-            statement = LogLoss.logit_statements[0]
-            known = {"z": node.logit, "y": node.inputs[1]}  # type: ignore[dict-item]
-            mapping = {k: ast.Name(names[id(v)], ast.Load()) for k, v in known.items()}
+        if id(node) in shared or id(node) in fused_losses:
+            z = node.inputs[0] if id(node) in shared else node.logit  # type: ignore[attr-defined]
+            if id(z) not in exponentials:
+                exponentials[id(z)] = _fresh("e", used)
+                exponential = _parse(_SHARED[scalar][0], z=names[id(z)])
+                writer.emit(exponentials[id(z)], exponential, "forward")
+            template = _SHARED[scalar][1 if id(node) in shared else 2]
+            y = names[id(node.inputs[1])] if id(node) in fused_losses else ""
+            expression = _parse(template, z=names[id(z)], e=exponentials[id(z)], y=y)
         else:
-            statement = node.forward_statement  # type: ignore[attr-defined]
-            mapping = _operands(node, names)
-        writer.emit(names[id(node)], substitute(statement.expression, mapping), "forward")
+            expression = substitute(node.forward_statement.expression, _operands(node, names))
+        writer.emit(names[id(node)], expression, "forward")
 
     used = set(names.values()) | _RESERVED
     seed_name = _gradient_name(names[id(output)], used)
@@ -497,6 +519,7 @@ def compile(output: Node, *, name: str | None = None) -> Program:  # noqa: A001 
                 lazy[id(target)] = _np_call("full", [shape, expression])
             elif np.shape(value) != target.shape:
                 expression = _summed(expression, np.shape(value), target.shape)
+                value = None
             if id(target) in gradient:
                 before = _materialised(writer, lazy, gradient, own_name, target)
                 writer.emit(mine, ast.BinOp(before, ast.Add(), expression), "backward")
@@ -504,7 +527,7 @@ def compile(output: Node, *, name: str | None = None) -> Program:  # noqa: A001 
             elif isinstance(expression, ast.Name):
                 gradient[id(target)] = expression  # passed on unchanged: dx = dz
             else:
-                writer.emit(mine, expression, "backward")
+                writer.emit(mine, expression, "backward", value)
                 gradient[id(target)] = ast.Name(mine, ast.Load())
     results = [names[id(output)]]
     for variable in variables:
@@ -567,6 +590,35 @@ def _leaves_in_reading_order(output: Node) -> tuple[Node, ...]:
             leaves.append(node)
         stack.extend(reversed(node.inputs))
     return tuple(leaves)
+
+
+_SHARED = {
+    False: (  # arrays: Sigmoid.forward_code and LogLoss.logit_forward_code, sharing e = e^(−|z|)
+        "np.exp(-np.abs({z}))",
+        "np.maximum({e}, {z} >= 0) / (1.0 + {e})",
+        "np.log1p({e}) + (({z} >= 0) - {y}) * {z}",
+    ),
+    True: (  # floats: the same, with math
+        "math.exp(-abs({z}))",
+        "(1.0 if {z} >= 0 else {e}) / (1.0 + {e})",
+        "math.log1p({e}) + ((1.0 if {z} >= 0 else 0.0) - {y}) * {z}",
+    ),
+}
+"""σ(z) = max(e, [z ≥ 0]) / (1 + e) and L = log(1 + e) + ([z ≥ 0] − y)·z, from e = e^(−|z|): the
+numerics' ``sigmoid`` and ``logit_loss`` written out, so the two share their exponential."""
+
+
+def _parse(template: str, **names: str) -> ast.expr:
+    return ast.parse(template.format(**names), mode="eval").body
+
+
+def _fresh(prefix: str, used: set[str]) -> str:
+    candidate, k = prefix, 1
+    while candidate in used:
+        k += 1
+        candidate = f"{prefix}{k}"
+    used.add(candidate)
+    return candidate
 
 
 def _operands(node: Node, names: Mapping[int, str]) -> dict[str, ast.expr]:
@@ -671,7 +723,9 @@ def _inlined(lines: list[_Line], results: set[str]) -> list[_Line]:
     replacements: dict[str, ast.expr] = {}
     out = []
     for line in live:
-        expression = substitute(line.expression, replacements) if replacements else line.expression
+        expression = line.expression
+        if replacements and any(ref in replacements for ref in _references(expression)):
+            expression = substitute(expression, replacements)
         once = counts.get(line.target, 0) == 1
         if line.target in generated and once and line.target not in results:
             replacements[line.target] = expression

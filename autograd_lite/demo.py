@@ -34,7 +34,7 @@ import numpy as np
 from autograd_lite import compare
 from autograd_lite.datasets import BREAST_CANCER_TARGET_NAMES, load_breast_cancer, read_csv
 from autograd_lite.demo_flower import DEFAULT_FLOWER_STEPS, flower_comparison
-from autograd_lite.lecture import example_loss
+from autograd_lite.lecture import ALPHA, example_loss
 from autograd_lite.logistic import LogisticRegression
 from autograd_lite.node import Constant, Variable
 from autograd_lite.ops import LogLoss
@@ -43,7 +43,7 @@ __all__ = ["Prepared", "add_command", "borderline_graph", "prepare", "run", "str
 
 DEFAULT_ITERATIONS = 1000
 DEFAULT_LOOP_ITERATIONS = 30
-DEFAULT_LEARNING_RATE = 0.1
+DEFAULT_LEARNING_RATE = ALPHA  # the one default α (autograd_lite.lecture)
 DEFAULT_TEST_FRACTION = 0.2
 DEFAULT_SEED = 0
 TIMING: dict[str, Any] = {"repeats": 3, "min_time": 0.02}

@@ -12,7 +12,7 @@ The graph reads left to right, inputs first, as the lecture draws it. Each box s
 - its **name** in bold (an unnamed op shows its expression, e.g. ``w1 · x1``);
 - for an op, a grey line with its kind and formula (``Sigmoid: a = σ(z)``);
 - its **value** (``value 0.525``; arrays show their shape and a short summary);
-- after ``backward()``, its **gradient** in red, in the lecture's notation (``da = -1.905``).
+- after ``backward()``, its **gradient** in red, in the lecture's notation (``da = −1.905``).
   A node without a gradient (before backward, or a constant) shows no gradient line at all,
   never a zero.
 
@@ -22,18 +22,26 @@ Shapes and colours:
 - rounded grey dashed box: a ``Constant`` (data such as ``y`` or ``X``: no gradient);
 - square yellow box: an op (``+``, ``×``, ``σ``, ``L`` ...);
 - double border: the output ``draw`` was called on;
+- a grey value marked ``(old)``: in a step-through's update frames, computed from a parameter
+  updated since, until the next forward pass;
 - orange fill and thick border: highlighted nodes and edges (``highlight=``, and the node
   whose gradient a step computes in ``draw_steps``);
 - edge labels (``derivatives=True``): the local derivative ``∂a/∂z = a(1 − a)`` from the op
-  class's ``local_derivatives``, with its number for scalars;
+  class's ``local_derivatives``, with its number for scalars, an unnamed op called by its
+  symbol (``∂(+)/∂(×) = 1``: the edge shows which boxes); the boxes stay where the plain
+  drawing has them, the columns moved apart to make room for the labels;
+- a saved PNG fits a 16:9 slide of 1920 × 1080 pixels: 150 dpi, or less for a larger
+  picture;
 - dashed purple edge: a ``LogLoss`` on a ``Sigmoid`` sends ``dz = dL · (a − y)`` straight to
   ``z`` (drawn with ``derivatives=True`` and in the step it is used).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import numbers
 import os
 import re
 import shutil
@@ -115,6 +123,7 @@ _SHORTCUT = {
     "constraint": "false",
 }
 _GRADIENT_COLOUR = "#b91c1c"
+_STALE_COLOUR = "#9ca3af"
 
 
 class GraphvizNotFoundError(graphviz.ExecutableNotFound):
@@ -127,11 +136,19 @@ class GraphvizNotFoundError(graphviz.ExecutableNotFound):
 class Drawing(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose rendering says how to install Graphviz when it is missing.
 
+    ``edge_labels`` lists the (tail, head, text) of each edge from an input to its op, the
+    text its derivative label (``""`` for none), in the order drawn: for the layout that
+    keeps the plain drawing's places (``_like_plain``).
+
     Everything else is the ``graphviz`` package's own: ``.source``, ``.render``, ``.pipe``,
     inline display in Jupyter. A frame of ``draw_steps`` keeps its nodes where the shared
     layout put them: its engine is ``neato``, run as ``neato -n2`` (the DOT text says
     ``layout=neato``, so ``dot -Tsvg`` on a saved ``.dot`` file draws the same picture).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.edge_labels: list[tuple[str, str, str]] = []
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         if self.engine == "neato":  # a frame of a step-through: its nodes' places are given
@@ -202,9 +219,12 @@ def _node_label(
     *,
     value: Value | None = None,
     computed: bool = True,
+    stale: bool = False,
 ) -> str:
     """``value`` shows another value than ``node.value`` (a parameter after its update step);
-    ``computed=False`` shows ``value ?`` (an op the forward pass has not reached yet)."""
+    ``computed=False`` shows ``value ?`` (an op the forward pass has not reached yet);
+    ``stale`` greys the value and says ``(old)``: it was computed from a parameter updated
+    since, until the next forward pass."""
     rows = [f"<TR><TD><B>{_text(label)}</B></TD></TR>"]
     if node.inputs:
         kind = type(node).__name__
@@ -214,7 +234,13 @@ def _node_label(
         small = f'<FONT POINT-SIZE="10" COLOR="#57534e">{_text(about)}</FONT>'
         rows.append(f"<TR><TD>{small}</TD></TR>")
     shown = _value_rows(node.value if value is None else value, digits) if computed else ["value ?"]
-    rows.extend(f"<TR><TD>{_text(row)}</TD></TR>" for row in shown)
+    if stale:
+        shown[0] += " (old)"
+        rows.extend(
+            f'<TR><TD><FONT COLOR="{_STALE_COLOUR}">{_text(row)}</FONT></TD></TR>' for row in shown
+        )
+    else:
+        rows.extend(f"<TR><TD>{_text(row)}</TD></TR>" for row in shown)
     if grad is not None:
         name = grad_name or gradient_name(node, label)
         if isinstance(grad, float):
@@ -234,10 +260,10 @@ def _local_derivative(node: Node, i: int, labels: dict[int, str], digits: int) -
     formulas = type(node).local_derivatives
     if i >= len(formulas):
         return ""
-    texts = {"out": _operand(node, labels)}
-    texts.update({str(k): _operand(x, labels) for k, x in enumerate(node.inputs)})
+    texts = {"out": _short(node, labels)}
+    texts.update({str(k): _short(x, labels) for k, x in enumerate(node.inputs)})
     local = fill_formula(formulas[i], texts)
-    text = f"∂{_operand(node, labels)}/∂{_operand(node.inputs[i], labels)} = {local}"
+    text = f"∂{_short(node, labels)}/∂{_short(node.inputs[i], labels)} = {local}"
     if isinstance(node.value, float) and all(isinstance(x.value, float) for x in node.inputs):
         number = node.backward_step(1.0)[i]  # a scalar op's backward of 1 is its local slope
         shown = None if number is None else format_value(float(number), digits)
@@ -250,24 +276,41 @@ def _box_derivative(box: SumOfProducts, leaf: Node, labels: dict[int, str], digi
     """``∂z/∂w1 = x1 = 2``: the slope of the slide's box ``z`` in one of its leaves."""
     factors = box.coefficient(leaf)
     texts = [labels[id(f)] if f is not None else "1" for f in factors]
-    text = f"∂{_operand(box.root, labels)}/∂{_operand(leaf, labels)} = {' + '.join(texts)}"
+    text = f"∂{_short(box.root, labels)}/∂{_short(leaf, labels)} = {' + '.join(texts)}"
     numbers = [1.0 if f is None else f.value for f in factors]
     if texts != ["1"] and all(isinstance(k, float) for k in numbers):
         text += f" = {format_value(sum(numbers), digits)}"  # type: ignore[arg-type]
     return text
 
 
-def _operand(node: Node, labels: dict[int, str]) -> str:
+def _short(node: Node, labels: dict[int, str]) -> str:
+    """A node's short name for an edge's label: its name or letter, else its op's symbol.
+
+    ``∂(+)/∂(×) = 1`` on the edge from ``w1 · x1`` into ``w1 · x1 + w2 · x2``: the edge shows
+    which two boxes, and the whole expressions would make the label wider than both boxes.
+    """
     label = labels[id(node)]
-    return f"({label})" if node.name is None and (" " in label) else label
+    if node.name is not None or " " not in label:
+        return label
+    symbol = type(node).symbol
+    return f"({symbol})" if symbol else label
 
 
 def _graph_attributes(title: str | None) -> dict[str, str]:
-    attributes = {"rankdir": "LR", "fontname": "Helvetica", "nodesep": "0.3", "ranksep": "0.5"}
+    # ordering=in: each op's inputs top to bottom in their order (w1 above x1, a above y), in
+    # every drawing alike, so that edge labels (derivatives=True) move no box.
+    attributes = {
+        "rankdir": "LR",
+        "fontname": "Helvetica",
+        "nodesep": "0.3",
+        "ranksep": "0.3",
+        "ordering": "in",
+    }
     if title:
         if len(title) > _MAX_TITLE:
             title = title[: _MAX_TITLE - 1] + "…"
-        attributes.update(label=_html(_text(title)), labelloc="t", fontsize="16")
+        lines = "<BR/>".join(_text(line) for line in title.split("\n"))  # one per line
+        attributes.update(label=_html(lines), labelloc="t", fontsize="16")
     return attributes
 
 
@@ -277,7 +320,12 @@ def check_size(output: Node, nodes: Sequence[Node], max_nodes: int, where: str =
     Step pictures grow as the square of the graph (a frame per node, each of every node), so
     ``draw_steps``, ``save_steps`` and ``step_through`` check first, not at their first frame.
     """
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+    # numpy's integers are whole numbers too (numbers.Integral); a bool is not a count.
+    if (
+        isinstance(max_nodes, bool | np.bool_)
+        or not isinstance(max_nodes, numbers.Integral)
+        or max_nodes < 1
+    ):
         raise ValueError(f"{where}: max_nodes must be a whole number ≥ 1, got {max_nodes!r}")
     if len(nodes) > max_nodes:
         raise ValueError(
@@ -286,6 +334,20 @@ def check_size(output: Node, nodes: Sequence[Node], max_nodes: int, where: str =
             f"Draw a graph for one example (or the vectorized form, which has a handful of "
             f"nodes), or pass max_nodes={len(nodes)} to draw it anyway."
         )
+
+
+def check_node(output: Any, where: str) -> None:
+    """``TypeError`` unless ``output`` is a node, in ``explain``'s words."""
+    if not isinstance(output, Node):
+        raise TypeError(f"{where}() takes a node, got {type(output).__name__}")
+
+
+def _checked_title(title: Any, where: str) -> str | None:
+    if title is not None and not isinstance(title, str):
+        raise TypeError(
+            f"{where}: title must be a string or None, got {title!r} ({type(title).__name__})"
+        )
+    return title
 
 
 def _as_nodes(highlight: Node | Iterable[Node] | None, what: str) -> list[Node]:
@@ -342,7 +404,8 @@ def _view(
     ran = output.grad_pass if output.grad is not None else None
     ran_fused = ran.fused if ran is not None else True
     walk_fused = ran_fused if fused is None else fused
-    letters = lecture_letters(cost) if cost is not None else None
+    recognised = lecture_cost(output)  # the lecture's letters in either convention
+    letters = lecture_letters(recognised) if recognised is not None else None
     if not gradients or ran is None or not ran.started_from(output):
         return View(boxes, None, {}, letters, walk_fused)
     if cost is None and not boxes and walk_fused == ran_fused:
@@ -366,7 +429,7 @@ def explained_view(
     explanation = explain(
         output, digits, fused=fused, collapse=collapse, convention=convention, _where=where
     )
-    cost = lecture_cost(output) if explanation.lecture else None
+    cost = lecture_cost(output)  # its letters, in either convention
     walk_fused = output.grad_pass.fused if fused is None else fused
     steps = explanation.steps
     view = View(
@@ -394,12 +457,14 @@ def _build(
     values: dict[int, Value | None] | None = None,
     gradient_flow: bool = False,
     layout: _Layout | None = None,
+    stale: set[int] | None = None,
 ) -> Drawing:
     """The DOT of ``output``'s graph. ``view`` is a lecture view (boxes, gradients to show);
     of the keywords past it, each frame of a step-through sets its own: ``values`` shows other
     values than the nodes' own (``None``: not computed yet); ``gradient_flow`` turns the
     highlighted edges to point the way the gradient flows, from an op back to its input;
-    ``layout`` fixes every node's size and place."""
+    ``layout`` fixes every node's size and place; ``stale`` holds the ids of the nodes whose
+    values were computed from a parameter updated since (shown grey, ``(old)``)."""
     view = view or View()
     nodes = graph_nodes(output)
     check_size(output, nodes, max_nodes)
@@ -430,7 +495,7 @@ def _build(
     graph = Drawing(
         graph_attr=_graph_attributes(title),
         node_attr={"fontname": "Helvetica", "fontsize": "12", "margin": "0.08,0.04"},
-        edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.7"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"},
     )
     if layout is not None:
         layout.pin_graph(graph)
@@ -455,6 +520,7 @@ def _build(
             digits,
             grad_name=view.grad_names.get(id(node)),
             box=id(node) in view.boxes,
+            stale=stale is not None and id(node) in stale,
             **shown,
         )
         if layout is not None:
@@ -481,8 +547,10 @@ def _build(
         for x, derivative in edges:
             marked_edge = (id(x), id(node)) in highlight_edges
             style = dict(_EDGE_HIGHLIGHT, **flow) if marked_edge else dict(_EDGE)
-            if derivatives and x.requires_grad and derivative:
-                style["label"] = _html(_text(derivative))
+            text = derivative if derivatives and x.requires_grad and derivative else ""
+            if text:
+                style["label"] = _html("<BR/>".join(_text(line) for line in _label_lines(text)))
+            graph.edge_labels.append((ids[id(x)], ids[id(node)], text))
             add_edge(ids[id(x)], ids[id(node)], style)
         logit = getattr(node, "logit", None)
         formula = getattr(type(node), "simplified_formula", "")
@@ -517,6 +585,7 @@ def draw(
     collapse: bool = False,
     fused: bool | None = None,
     convention: str = "auto",
+    pinned: bool = True,
 ) -> graphviz.Digraph:
     """The computation graph of ``output`` as a Graphviz picture (see the legend above).
 
@@ -551,6 +620,11 @@ def draw(
     convention : {"auto", "lecture", "engine"}
         For lecture 2's cost, show the lecture's ``dZ = A − Y`` (``"auto"`` does) or the
         engine's ``dJ/dZ`` (``"engine"``); as in ``explain``.
+    pinned : bool
+        With ``derivatives``, keep every box where the plain drawing has it (Graphviz lays
+        the plain drawing out here, and the DOT text holds its positions); ``False``, or no
+        Graphviz installed, gives the DOT text alone, laid out wherever it is rendered (its
+        edge labels then move boxes).
 
     Returns
     -------
@@ -563,9 +637,11 @@ def draw(
     >>> g = lecture_graph()
     >>> g.L.backward()
     >>> picture = draw(g.L, derivatives=True)
-    >>> "dz = -0.2497" in picture.source and "∂a/∂z = a(1 − a)" in picture.source
+    >>> "dz = −0.2497" in picture.source and "∂a/∂z = a(1 − a)" in picture.source
     True
     """
+    check_node(output, "draw")
+    title = _checked_title(title, "draw")
     digits = check_digits(digits, "draw")
     require_current(output, "draw")  # never a picture of out-of-date values
     grads = None
@@ -584,18 +660,94 @@ def draw(
     )
     if view.grads is not None:
         grads = view.grads
-    return _build(
-        output,
-        grads=grads,
-        highlight_nodes=_as_nodes(highlight, "draw(highlight=...)"),
-        highlight_edges=None,
-        derivatives=derivatives,
-        shortcut_edges=set(),
-        digits=digits,
-        max_nodes=max_nodes,
-        title=title,
-        view=view,
-    )
+    drawing = {
+        "grads": grads,
+        "highlight_nodes": _as_nodes(highlight, "draw(highlight=...)"),
+        "highlight_edges": None,
+        "derivatives": derivatives,
+        "shortcut_edges": set(),
+        "digits": digits,
+        "max_nodes": max_nodes,
+        "title": title,
+        "view": view,
+    }
+    if derivatives and check_option(pinned, "pinned", "draw"):
+        try:
+            return _like_plain(output, drawing)
+        except GraphvizNotFoundError:  # the DOT text needs no Graphviz; the plain places do
+            pass
+    return _build(output, **drawing)
+
+
+def _label_lines(text: str) -> list[str]:
+    """An edge label on up to three lines when long: ``∂a/∂z =``, ``a(1 − a)``, ``= 0.1874``.
+
+    A label is as wide as its longest line, and in a graph read left to right every column
+    of labels widens the picture by that much.
+    """
+    parts = text.split(" = ")
+    if len(text) <= 28 or len(parts) < 2:
+        return [text]
+    if len(parts) == 2:
+        return [f"{parts[0]} =", parts[1]]
+    return [f"{parts[0]} =", " = ".join(parts[1:-1]), f"= {parts[-1]}"]
+
+
+_LABEL_CHARACTER = 4.7
+"""About the width, in points, of a character of an edge label (Helvetica, 9 points)."""
+
+
+def _like_plain(output: Node, drawing: dict[str, Any]) -> Drawing:
+    """The drawing with edge labels, its boxes where the plain drawing (no labels) has them.
+
+    ``dot`` lays the plain drawing out once; each column of boxes then moves right by the
+    room the labels of the edges leaving the column before it need, nothing else moves, and
+    ``neato -n2`` draws the edges between the pinned boxes, with their labels. Edge labels in
+    ``dot``'s own layout are nodes of their own, and reorder the boxes around them.
+    """
+    plain = _build(output, **{**drawing, "derivatives": False})
+    labelled = _build(output, **drawing)
+    (placed,) = _graphviz_json("dot", plain.source)
+    boxes = {item["name"]: item for item in placed["objects"]}
+    centre = {name: tuple(map(float, item["pos"].split(","))) for name, item in boxes.items()}
+    half = {name: 36 * float(item["width"]) for name, item in boxes.items()}
+    columns = sorted({round(x) for x, _ in centre.values()})
+    column = {name: columns.index(round(x)) for name, (x, _) in centre.items()}
+    ranks = range(len(columns))  # in a graph read left to right, a rank is a column
+    left = [min(centre[n][0] - half[n] for n in boxes if column[n] == k) for k in ranks]
+    right = [max(centre[n][0] + half[n] for n in boxes if column[n] == k) for k in ranks]
+    extra = [0.0] * len(columns)
+    for tail, head, text in labelled.edge_labels:
+        first, last = column[tail], column[head]
+        if last > first and text:
+            wide = max(map(len, _label_lines(text)))
+            need = _LABEL_CHARACTER * wide + 12 - (left[first + 1] - right[first])
+            extra[first] = max(extra[first], need)
+    shift = [sum(extra[:k]) for k in range(len(columns))]
+    moved = {name: (x + shift[column[name]], y) for name, (x, y) in centre.items()}
+    positions = {name: f"{x:.2f},{y:.2f}" for name, (x, y) in moved.items()}
+    # Each edge between neighbouring columns runs straight, from the side of one box to the
+    # side of the next; its label sits just above its middle. Others neato routes itself.
+    edges: dict[tuple[str, str, int], tuple[str, str | None]] = {}
+    for tail, head, text in labelled.edge_labels:
+        k = sum(key[:2] == (tail, head) for key in edges)
+        if column[head] != column[tail] + 1:
+            continue
+        (xt, yt), (xh, yh) = moved[tail], moved[head]
+        reach = 36 * float(boxes[head]["height"]) / 2
+        start = (xt + half[tail], yt)
+        tip = (xh - half[head], yh + max(-reach, min(reach, yt - yh)))
+        end = (tip[0] - 7, tip[1] + (start[1] - tip[1]) * 7 / max(tip[0] - start[0], 1.0))
+        a, b = f"{start[0]:.2f},{start[1]:.2f}", f"{end[0]:.2f},{end[1]:.2f}"
+        curve = " ".join([f"e,{tip[0]:.2f},{tip[1]:.2f}", a, *_straight(a, b)])
+        slope = abs(tip[1] - start[1]) / max(tip[0] - start[0], 1.0)
+        lines = _label_lines(text)
+        wide = max(map(len, lines))
+        above = 7 + slope * _LABEL_CHARACTER * wide / 2 + 5.5 * (len(lines) - 1)  # off its line
+        middle = ((start[0] + tip[0]) / 2, (start[1] + tip[1]) / 2 + above)
+        edges[(tail, head, k)] = (curve, f"{middle[0]:.2f},{middle[1]:.2f}" if text else None)
+    sizes = {name: (item["width"], item["height"]) for name, item in boxes.items()}
+    return _build(output, **drawing, layout=_Layout(sizes, positions, edges))
 
 
 def path_between(start: Node, end: Node) -> list[Node]:
@@ -657,6 +809,7 @@ def draw_steps(
     >>> len(frames), "step 3 of 9: dz = da · a(1 − a)" in frames[2].source
     (9, True)
     """
+    check_node(output, "draw_steps")
     digits = check_digits(digits, "draw_steps")
     require_current(output, "draw_steps")
     check_size(output, graph_nodes(output), max_nodes, "draw_steps")
@@ -920,11 +1073,29 @@ def save(graph: graphviz.Digraph, path: str | Path, format: str | None = None) -
     return path
 
 
+SLIDE = (1920, 1080)
+"""A 16:9 slide in pixels: a saved PNG fits it (at 150 dpi, or less for a larger picture)."""
+
+
+def png_dpi(svg: bytes) -> int:
+    """The resolution a picture is saved as PNG in: 150 dpi, or less, to fit ``SLIDE``.
+
+    The default 96 dpi makes small, blurry text on slides; 150 is sharp. A picture larger
+    than a slide at 150 dpi gets the most that fits, so it goes on a slide as it is.
+    """
+    match = re.search(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if match is None:
+        return 150
+    width, height = (float(v) / 72 for v in match.groups())  # inches
+    return max(1, min(150, int(SLIDE[0] / width), int(SLIDE[1] / height)))
+
+
 def _rendered(graph: graphviz.Digraph, fmt: str) -> bytes:
-    """``graph`` rendered by Graphviz as ``fmt`` (svg, png or pdf), PNG at 150 dpi."""
-    if fmt == "png":  # the default 96 dpi makes small, blurry text on slides
+    """``graph`` rendered by Graphviz as ``fmt`` (svg, png or pdf); a PNG fits ``SLIDE``."""
+    if fmt == "png":
+        dpi = png_dpi(_pipe(graph, "svg"))
         graph = graph.copy()
-        graph.graph_attr["dpi"] = "150"
+        graph.graph_attr["dpi"] = str(dpi)
     return _pipe(graph, fmt)
 
 
@@ -952,9 +1123,12 @@ def save_steps(
     anything is written, and a new ``folder`` is filled under a temporary name and renamed
     when complete, so a failure (Graphviz missing, bad ``digits``, a full disk) leaves no
     folder behind. An existing folder keeps its other files; each file written replaces its
-    namesake whole. ``collapse``, ``fused`` and ``convention`` are the lecture's views, as in
-    ``draw_steps``.
+    namesake whole, but only a file this library wrote there (recorded in the folder's
+    ``.autograd_lite-written.json``): a namesake of the user's own is ``FileExistsError``, and
+    their ``step_1.png`` beside the frames is never removed. ``collapse``, ``fused`` and
+    ``convention`` are the lecture's views, as in ``draw_steps``.
     """
+    check_node(output, "save_steps")
     digits = check_digits(digits, "save_steps")
     if not isinstance(format, str):
         raise TypeError(f"save_steps: format must be a string such as 'svg', got {format!r}")
@@ -980,15 +1154,23 @@ def save_steps(
         files.update(zip(names, contents, strict=True))
         pages = [svg.decode("utf-8") for svg in svgs]
         files["steps.html"] = _slideshow(pages, output).encode("utf-8")
-    return write_folder(folder, files, _STEP_FILES)
+    return write_folder(folder, files, _STEP_FILES, "save_steps")
 
 
 _STEP_FILES = re.compile(r"step_\d+\.(?:svg|png|pdf|dot)|steps\.html")
 """The files ``save_steps`` writes: an earlier run's that this one does not are removed."""
 
+WRITTEN_RECORD = ".autograd_lite-written.json"
+"""The record ``write_folder`` keeps in each folder it writes: the name and SHA-256 of every
+file it wrote there. Only a file named in it, and unchanged since, is ever replaced or removed:
+the user's own ``step_1.png`` beside the frames is never touched."""
+
 
 def write_folder(
-    folder: str | Path, files: dict[str, bytes], owned: re.Pattern[str] | None = None
+    folder: str | Path,
+    files: dict[str, bytes],
+    owned: re.Pattern[str] | None = None,
+    where: str = "write_folder",
 ) -> list[Path]:
     """Write ``files`` (name → bytes) into ``folder``, never leaving half a new folder behind.
 
@@ -997,16 +1179,37 @@ def write_folder(
     for it. In an existing folder each file replaces its namesake whole (written beside it,
     then renamed), and the files an earlier run wrote there (names ``owned`` matches) that
     this run does not are removed: fewer frames than last time leave no stale frames behind.
-    Other files are left alone. Returns the paths, in the order of ``files``.
+
+    Only files this library wrote are ever replaced or removed: ``WRITTEN_RECORD``, kept in
+    the folder, names each with its SHA-256. A file of one of ``files``' names that is not in
+    the record, or changed since, is the user's: ``FileExistsError`` naming it, before
+    anything is written. Other files are left alone. Returns the paths, in the order of
+    ``files``. ``where`` names the caller in errors.
     """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(
+            f"{where}: {folder} is a file, not a folder: give the name of a folder to write "
+            f"the pictures into (a new one is made)"
+        )
     if folder.is_dir():
+        record = _written_record(folder)
+        mine = {name for name in record if _unchanged(folder / name, record[name])}
+        theirs = [name for name in files if (folder / name).exists() and name not in mine]
+        if theirs:
+            shown = ", ".join(str(folder / name) for name in theirs[:3])
+            more = f" (and {len(theirs) - 3} more)" if len(theirs) > 3 else ""
+            raise FileExistsError(
+                f"{where}: {shown}{more} was not written by autograd_lite (or was changed "
+                f"since), so it is not replaced; move it away, or write into another folder"
+            )
         for name, data in files.items():
             write_file(folder / name, data)
-        if owned is not None:
-            for old in folder.iterdir():
-                if old.name not in files and owned.fullmatch(old.name) and old.is_file():
-                    old.unlink()
+        stale = [name for name in sorted(mine - set(files)) if owned and owned.fullmatch(name)]
+        for name in stale:
+            (folder / name).unlink(missing_ok=True)
+        kept = {name: record[name] for name in mine - set(files) - set(stale)}
+        write_file(folder / WRITTEN_RECORD, _record_of(files, kept))
         return [folder / name for name in files]
     made = [p for p in (folder.parent, *folder.parent.parents) if not p.exists()]
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -1014,6 +1217,7 @@ def write_folder(
     try:
         for name, data in files.items():
             (temporary / name).write_bytes(data)
+        (temporary / WRITTEN_RECORD).write_bytes(_record_of(files, {}))
         temporary.rename(folder)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -1026,12 +1230,49 @@ def write_folder(
     return [folder / name for name in files]
 
 
+def _written_record(folder: Path) -> dict[str, str]:
+    """``WRITTEN_RECORD`` of ``folder``: name → SHA-256; empty when missing or unreadable (so
+    nothing in the folder counts as the library's)."""
+    try:
+        record = json.loads((folder / WRITTEN_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
+        return {}
+    return {
+        name: digest
+        for name, digest in record["files"].items()
+        if isinstance(name, str) and isinstance(digest, str) and Path(name).name == name
+    }
+
+
+def _unchanged(path: Path, digest: str) -> bool:
+    try:
+        return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
+
+
+def _record_of(files: dict[str, bytes], kept: dict[str, str]) -> bytes:
+    written = {**kept, **{name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}
+    return json.dumps({"written_by": "autograd_lite", "files": written}, indent=1).encode()
+
+
 def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole: into a file beside it, then renamed over it."""
+    """Write ``data`` to ``path`` whole: into a file beside it, then renamed over it.
+
+    Errors name ``path``, the user's, never the hidden file beside it.
+    """
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder: give the name of a file to write")
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         temporary.write_bytes(data)
         os.replace(temporary, path)
+    except OSError as error:
+        if error.errno is None:  # no system error to restate
+            raise
+        raise type(error)(error.errno, error.strerror, str(path)) from None
     finally:
         temporary.unlink(missing_ok=True)
 

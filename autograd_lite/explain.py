@@ -30,7 +30,6 @@ from autograd_lite.node import (
     Sent,
     Variable,
     chain_rule,
-    dependencies,
     require_current,
     require_one_backward_pass,
     topological_order,
@@ -45,6 +44,7 @@ from autograd_lite.notation import (
     format_value,
     gradient_name,
     graph_nodes,
+    is_negative,
     node_expressions,
     node_labels,
     precedence,
@@ -126,7 +126,7 @@ class Step:
     """One node's gradient: how the backward pass computed it.
 
     ``gradient_name`` is ``dz``; ``formula`` is ``dz = dL · (a − y)``; ``formula_with_numbers``
-    the whole chain ``dz = dL · (a − y) = 1 · (0.524979 − 1) = -0.475021``; ``value`` is
+    the whole chain ``dz = dL · (a − y) = 1 · (0.524979 − 1) = −0.475021``; ``value`` is
     a copy of ``node.grad``. ``notes`` say what the lecture would say about it: the
     simplification, the closed form, contributions adding up.
     """
@@ -201,7 +201,20 @@ class Explanation:
 
     def __str__(self) -> str:
         name = _output_name(self.output)
-        if self.output.name is not None:
+        cost = lecture_cost(self.output) if self.lecture else None
+        if cost is not None:
+            L, A, Z, Y, w, b = (
+                self._labels[id(node)]
+                for node in (cost.loss, cost.A, cost.Z, cost.Y, cost.w, cost.b)
+            )
+            header = (
+                f"Backward pass of {name} in lecture 2's convention, in the order backward() "
+                f"visits the nodes.\nPer example, as the lecture writes them: d{L}, d{A} and "
+                f"d{Z} are each example's own derivatives\n(d{A} = d{L}/d{A}, d{Z} = {A} − {Y}, "
+                f"one entry per example); 1/m appears only in d{w} and d{b},\nwhich are "
+                f"d{name}/d{w} and d{name}/d{b}."
+            )
+        elif self.output.name is not None:
             header = (
                 f"Backward pass of {name}, in the order backward() visits the nodes: each node\n"
                 f"after every node that uses it. dv means d{name}/dv, the derivative of {name} "
@@ -272,7 +285,7 @@ def explain(
     >>> g.L.backward()
     >>> e = explain(g.L)
     >>> print(e[g.w1].formula_with_numbers)
-    dw1 = x1 · d(w1 · x1) = x1 · dz = 2 · (-0.24974) = -0.49948
+    dw1 = x1 · d(w1 · x1) = x1 · dz = 2 · (−0.24974) = −0.49948
     >>> e[g.z].value == g.z.grad
     True
     """
@@ -313,7 +326,8 @@ def explain(
         if fused is not None and fused != ran_fused:  # the other walk, told as it computes
             received = _received(chain_rule(output, kept[0][3], fused=fused))
         walk_fused = ran_fused if fused is None else fused
-        cost = lecture_cost(output) if convention != "engine" else None
+        recognised = lecture_cost(output)
+        cost = recognised if convention != "engine" else None
         why_not = _not_lectures(cost, output, walk_fused) if cost is not None else ""
         if convention == "lecture" and (cost is None or why_not):
             raise ValueError(
@@ -323,12 +337,13 @@ def explain(
             )
         if why_not:
             cost = None  # "auto": the lecture's formulas would not be these numbers
-        letters = lecture_letters(cost) if cost is not None else None
+        # The lecture's letters (X, Z, A, Y) in either convention: never a made-up const₁.
+        letters = lecture_letters(recognised) if recognised is not None else None
         steps = _steps(output, order, received, digits, letters, walk_fused)
         if collapse:
-            steps = _collapsed(output, steps, digits)
+            steps = _collapsed(output, steps, digits, letters)
         if cost is not None:
-            steps = _in_lecture_convention(cost, steps, digits)
+            steps = _in_lecture_convention(cost, steps, digits, _per_example(cost))
     finally:
         _put_back(kept)
     return Explanation(output, steps, node_labels(output, letters), lecture=cost is not None)
@@ -454,12 +469,14 @@ def _with_literal_note(
     return step
 
 
-def _collapsed(output: Node, steps: list[Step], digits: int) -> list[Step]:
+def _collapsed(
+    output: Node, steps: list[Step], digits: int, letters: dict[int, str] | None = None
+) -> list[Step]:
     """The slide's view: each sum of products one box, ``dw1 = x1 · dz``, nothing inside it."""
     boxes = sums_of_products(output)
     if not boxes:
         return steps
-    labels = node_labels(output)
+    labels = node_labels(output, letters)
     grad_names = {id(step.node): step.gradient_name for step in steps}
     inner = {i: box for box in boxes.values() for i in box.inner}
     box_of = {**inner, **{id(box.root): box for box in boxes.values()}}
@@ -564,20 +581,61 @@ def _not_lectures(cost: LectureCost, output: Node, fused: bool) -> str:
     return ""
 
 
-def _in_lecture_convention(cost: LectureCost, steps: list[Step], digits: int) -> list[Step]:
-    """Lecture 2's ``dZ = A − Y``, ``dw = (1/m)·Xᵀ·dZ``, ``db = (1/m)·Σ dZ`` for its cost."""
+def _per_example(cost: LectureCost) -> dict[int, Value]:
+    """Each example's own ``dL``, ``dA`` and ``dZ``: the chain rule walked from the losses ``L``.
+
+    The engine's own walk (``chain_rule``, fused as the lecture's ``dZ = A − Y`` is) from the
+    vector of losses with ``dL = 1`` for every example: the lecture's per-example quantities,
+    before J's ``1/m``. It writes the gradients below ``L``; ``explain`` puts them back.
+    """
+    below = topological_order(cost.loss)
+    kept = [(node, node._grad, node.grad_pass, _copied(node.grad)) for node in below]
+    try:
+        chain_rule(cost.loss, np.ones(np.shape(cost.loss.value)), fused=True)
+        return {id(node): _copied(node.grad) for node in (cost.loss, cost.A, cost.Z)}
+    finally:
+        _put_back(kept)  # the engine's dJ/d· again, in the very arrays it keeps
+
+
+def _in_lecture_convention(
+    cost: LectureCost, steps: list[Step], digits: int, per_example: dict[int, Value]
+) -> list[Step]:
+    """Lecture 2's scale: ``dL``, ``dA``, ``dZ = A − Y`` per example, ``1/m`` in dw and db only.
+
+    ``per_example`` holds each example's own ``dL`` (1), ``dA`` and ``dZ`` (``_per_example``);
+    ``dw = (1/m)·Xᵀ·dZ`` and ``db = (1/m)·Σ dZ`` are the engine's ``dJ/dw`` and ``dJ/db``.
+    """
     labels = node_labels(cost.J, lecture_letters(cost))
     X, w, b, Z, A, Y = (labels[id(n)] for n in (cost.X, cost.w, cost.b, cost.Z, cost.A, cost.Y))
+    L = labels[id(cost.loss)]
     m = cost.m
-    dZ_value = np.asarray(cost.A.value) - np.asarray(cost.Y.value)  # the lecture's dZ
+    dZ_value = per_example[id(cost.Z)]  # the lecture's dZ = A − Y, one entry per example
     dZ = f"d{Z}"
     rewritten: list[Step] = []
     for step in steps:
         node = step.node
         if node is cost.product or (cost.columns and node is cost.product.inputs[0]):
             continue  # X·w (or wᵀ, wᵀX) passes dJ/dZ on: the lecture has no step for it
-        if node is cost.Z:
-            line = f"{dZ} = {A} − {Y}"
+        if node is cost.loss:
+            value = per_example[id(node)]
+            line = f"d{L} = 1"
+            note = (
+                f"per example: each example's loss {L}(i) with respect to itself; J's 1/m "
+                f"(J = (1/m) Σ {L}(i), m = {m}) comes in dw and db"
+            )
+            shown = f"{line} = {format_value(value, digits)}"
+            rewritten.append(_rewritten(step, f"d{L}", line, shown, value, note))
+        elif node is cost.A:
+            value = per_example[id(node)]
+            line = step.formula
+            note = (
+                f"per example, d{L}/d{A}; the engine's own gradient of {A} is "
+                f"dJ/d{A} = d{A}/m = {format_value(node.grad, digits)}"
+            )
+            shown = f"{line} = {format_value(value, digits)}"
+            rewritten.append(_rewritten(step, step.gradient_name, line, shown, value, note))
+        elif node is cost.Z:
+            line = f"{dZ} = d{A} · {A}(1 − {A}) = {A} − {Y}"
             note = (
                 f"lecture 2's dZ, one entry per example, not yet divided by m = {m}; the "
                 f"engine's own gradient of {Z} is dJ/d{Z} = ({A} − {Y})/m = "
@@ -689,7 +747,7 @@ def _with_numbers(rhs: str, node: Node, upstream: Value | None, digits: int) -> 
         texts[str(i)] = format_value(x.value, digits)
     if hasattr(node, "m"):
         rhs = _STANDALONE_M.sub(str(node.m), rhs)
-    return fill_template(rhs, texts, {key: text.startswith("-") for key, text in texts.items()})
+    return fill_template(rhs, texts, {key: is_negative(text) for key, text in texts.items()})
 
 
 def _chain_rule_through(a: Node, labels: dict[int, str], grad_names: dict[int, str]) -> str:
@@ -697,8 +755,12 @@ def _chain_rule_through(a: Node, labels: dict[int, str], grad_names: dict[int, s
     formulas = type(a).gradient_formulas
     if not formulas or not a.inputs:
         return ""
-    texts = {"out": labels[id(a)], "dout": grad_names[id(a)], "0": labels[id(a.inputs[0])]}
-    wrap = {"out": a.name is None, "0": a.inputs[0].name is None}
+    z = a.inputs[0]
+    texts = {"out": labels[id(a)], "dout": grad_names[id(a)], "0": labels[id(z)]}
+    wrap = {
+        "out": a.name is None and _needs_parentheses(labels[id(a)]),
+        "0": z.name is None and _needs_parentheses(labels[id(z)]),
+    }
     return fill_template(_rhs(formulas[0]), texts, wrap)
 
 
@@ -802,7 +864,7 @@ def _notes(
 
 
 def _wrapped(text: str) -> str:
-    return f"({text})" if text.startswith("-") or precedence(text) < 2 else text
+    return f"({text})" if is_negative(text) or precedence(text) < 2 else text
 
 
 def _simplification_note(c: Contribution, source: str, target: str, digits: int) -> str:
@@ -834,7 +896,7 @@ def _simplification_note(c: Contribution, source: str, target: str, digits: int)
         return text + f"; multiplied out: {numbers} = {result}, {verdict}"
     if np.shape(product) == np.shape(c.value):
         gap = float(np.max(np.abs(product - np.asarray(c.value)))) if np.size(product) else 0.0
-        return text + f"; multiplied out it differs by at most {gap:.2g}"
+        return text + f"; multiplied out it differs by at most {format_value(gap, 2)}"
     return text
 
 
@@ -846,7 +908,7 @@ class Update:
     """One parameter's step of gradient descent, ``w1 := w1 − α·dw1``, with the numbers.
 
     ``formula`` is ``w1 := w1 − α·dw1``; ``formula_with_numbers`` the whole line
-    ``w1 := w1 − α·dw1 = 0.3 − 0.1 · (-0.49948) = 0.349948``; ``value`` the new value, computed
+    ``w1 := w1 − α·dw1 = 0.3 − 0.1 · (−0.49948) = 0.349948``; ``value`` the new value, computed
     as ``w1.value - alpha * w1.grad`` (the line shows it; nothing is assigned).
     """
 
@@ -890,9 +952,9 @@ def explain_update(
     >>> g.L.backward()
     >>> for update in explain_update(g.L, alpha=0.1):
     ...     print(update)
-    w1 := w1 − α·dw1 = 0.3 − 0.1 · (-0.49948) = 0.349948
-    w2 := w2 − α·dw2 = -0.4 − 0.1 · 0.24974 = -0.424974
-    b := b − α·db = 0.1 − 0.1 · (-0.24974) = 0.124974
+    w1 := w1 − α·dw1 = 0.3 − 0.1 · (−0.49948) = 0.349948
+    w2 := w2 − α·dw2 = −0.4 − 0.1 · 0.24974 = −0.424974
+    b := b − α·db = 0.1 − 0.1 · (−0.24974) = 0.124974
     """
     if not isinstance(output, Node):
         raise TypeError(f"explain_update() takes a node, got {type(output).__name__}")
@@ -963,7 +1025,7 @@ class Computation:
     ``formula`` is the op's formula in the nodes' names, every form the op class states
     (``a = σ(z) = 1 / (1 + e^(−z))``); ``formula_with_numbers`` the whole line, the numbers put
     in where the names were (an unnamed input, such as ``w1 · x1``, written out as its own
-    numbers) and the result: ``z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1``.
+    numbers) and the result: ``z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = 1.1``.
     With arrays the line ends with the value alone. ``value`` is the node's value (a copy).
     """
 
@@ -981,7 +1043,7 @@ class Computation:
 def explain_forward(
     output: Node, digits: int = 6, *, convention: str = "auto"
 ) -> list[Computation]:
-    """The forward pass of ``output``, op by op in the order ``forward()`` computes them.
+    """The forward pass of ``output``, op by op, in the expression's reading order.
 
     Each line is built from the same expressions that name the nodes (``node_expressions``)
     and the same numbers ``format_value`` writes, so the text shown is the one the drawings
@@ -995,13 +1057,15 @@ def explain_forward(
     digits : int
         Significant digits of the numbers in the text, at least 1.
     convention : {"auto", "lecture", "engine"}
-        As in ``explain``: on lecture 2's cost, unnamed nodes take the lecture's letters
-        (``Z = X · w + b``, ``A = σ(Z)``) unless ``"engine"``.
+        Checked as in ``explain``; on lecture 2's cost, in either convention, unnamed nodes
+        take the lecture's letters (``Z = X · w + b``, ``A = σ(Z)``).
 
     Returns
     -------
     list of Computation
-        One per op node (leaves are given, not computed), ``output`` last.
+        One per op node (leaves are given, not computed), each after its inputs and in the
+        order the expression reads, left to right (``w1 · x1`` before ``w2 · x2``); ``output``
+        last.
 
     Examples
     --------
@@ -1009,10 +1073,10 @@ def explain_forward(
     >>> g = lecture_graph()
     >>> for computation in explain_forward(g.L, digits=4):
     ...     print(computation)
-    w2 · x2 = (-0.4) · (-1) = 0.4
     w1 · x1 = 0.3 · 2 = 0.6
-    w1 · x1 + w2 · x2 = 0.3 · 2 + (-0.4) · (-1) = 1
-    z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1
+    w2 · x2 = (−0.4) · (−1) = 0.4
+    w1 · x1 + w2 · x2 = 0.3 · 2 + (−0.4) · (−1) = 1
+    z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = 1.1
     a = σ(z) = 1 / (1 + e^(−z)) = 1 / (1 + e^(−1.1)) = 0.7503
     L = −(y · log a + (1 − y) · log(1 − a)) = −(1 · log 0.7503 + (1 − 1) · log(1 − 0.7503)) = 0.2873
     """
@@ -1021,15 +1085,15 @@ def explain_forward(
     digits = check_digits(digits, "explain_forward")
     require_current(output, f"explain_forward({_output_name(output)})")
     convention = check_convention(convention, "explain_forward")
-    cost = lecture_cost(output) if convention != "engine" else None
+    cost = lecture_cost(output)  # its letters in either convention: X, never const₁
     letters = lecture_letters(cost) if cost is not None else None
     labels, expressions = describe_nodes(output, letters)
     numbers: dict[int, tuple[str, int]] = {}  # each node as its numbers read as an operand
     for node in graph_nodes(output):
         numbers[id(node)] = _operand_numbers(node, labels, expressions, numbers, digits)
-    # The order forward() computes in (graph_nodes' order is the drawings'): read backwards it
-    # is the backward pass's order, as the lecture draws the two passes.
-    computed = [node for node in dependencies(output) if node.inputs]
+    # The expression's reading order, left to right (w1 · x1 before w2 · x2), each op after
+    # its inputs: an order forward() may compute in, and the one the slides read in.
+    computed = [node for node in graph_nodes(output) if node.inputs]
     lines = []
     for index, node in enumerate(computed, start=1):
         label = labels[id(node)]
@@ -1064,7 +1128,7 @@ def _as_operand(node: Node, labels: dict[int, str]) -> tuple[str, int]:
     label = labels[id(node)]
     if node.name is not None:
         return label, 4
-    if not node.inputs and label.startswith("-"):
+    if not node.inputs and is_negative(label):
         return label, 1
     return label, precedence(label)
 
@@ -1094,7 +1158,7 @@ def _operand_numbers(
             inner = ", ".join(numbers[id(x)][0] for x in node.inputs)
             return f"{type(node).symbol}({inner})", 4
     text = format_value(node.value, digits)
-    return text, 1 if text.startswith("-") else 4
+    return text, 1 if is_negative(text) else 4
 
 
 def _input_values(node: Node) -> list[Value]:

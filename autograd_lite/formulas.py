@@ -195,8 +195,13 @@ def local_derivative(expression: ast.expr, upstream: str) -> ast.expr:
     return _simplified(one)
 
 
-def _copy(expression: ast.expr) -> ast.expr:
-    return ast.parse(ast.unparse(expression), mode="eval").body
+def _copy(node: Any) -> Any:
+    """A copy of a syntax tree (each substitution gets trees of its own to change)."""
+    if isinstance(node, list):
+        return [_copy(item) for item in node]
+    if not isinstance(node, ast.AST):
+        return node
+    return type(node)(**{name: _copy(getattr(node, name, None)) for name in node._fields})
 
 
 class _Substitute(ast.NodeTransformer):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -10,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from autograd_lite.errors import GradcheckError
-from autograd_lite.node import Node, Operand, Variable
+from autograd_lite.node import Node, Operand, Variable, topological_order
 from autograd_lite.values import Value, as_value
 
 
@@ -62,7 +63,11 @@ def gradcheck(
     ``atol + rtol · |numerical|``.
 
     Returns a ``GradcheckReport``; raises ``GradcheckError`` listing each entry that differs
-    (in its message, and as ``Mismatch`` records in its ``mismatches``).
+    (in its message, and as ``Mismatch`` records in its ``mismatches``). Raises ``ValueError``
+    if ``fn`` returns a graph built before the call (``lambda w: pre``): moving the variables
+    would change nothing it returns, so no comparison could mean anything. ``TypeError`` for
+    ``eps``, ``atol``, ``rtol`` that are not real numbers or a ``seed`` that is not a whole
+    number.
 
     Examples
     --------
@@ -72,9 +77,18 @@ def gradcheck(
     gradcheck passed: 2 entries, largest difference ...
     """
     for option, value in (("eps", eps), ("atol", atol), ("rtol", rtol)):
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"gradcheck: {option} must be a real number, got {value!r} "
+                f"({type(value).__name__})"
+            )
         if not (math.isfinite(value) and (value > 0 if option == "eps" else value >= 0)):
             bound = "> 0" if option == "eps" else ">= 0"
             raise ValueError(f"gradcheck: {option} must be finite and {bound}, got {value!r}")
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise (ValueError if isinstance(seed, numbers.Integral) else TypeError)(
+            f"gradcheck: seed must be a whole number >= 0, got {seed!r} ({type(seed).__name__})"
+        )
     if isinstance(variables, Node):
         variables = [variables]
     variables = list(variables)
@@ -91,8 +105,21 @@ def gradcheck(
     output.backward(weights)
     backward_grads = [np.zeros(v.shape) if v.grad is None else np.array(v.grad) for v in variables]
 
+    # A function that returns a graph built before the call (``lambda w: pre``) is not
+    # re-evaluated when gradcheck moves w: its central differences are 0 whatever backward
+    # says, so a right op would fail and a backward that sends nothing would pass. The first
+    # call after the one above shows it: an op it returns that depends on the variables and
+    # was already in the first graph was computed from their values then.
+    built = _ops_of_variables(output, variables)
+    checked = False
+
     def objective() -> float:
-        return float(np.sum(weights * fn(*variables).value))
+        nonlocal checked
+        again = fn(*variables)
+        if not checked:
+            _require_rebuilt(built, again, variables)
+            checked = True
+        return float(np.sum(weights * again.value))
 
     rows: list[str] = []
     mismatches: list[Mismatch] = []
@@ -127,6 +154,34 @@ def gradcheck(
             tuple(mismatches),
         )
     return GradcheckReport(entries, max_abs, max_rel)
+
+
+def _ops_of_variables(output: Node, variables: Sequence[Variable]) -> dict[int, Node]:
+    """The ops of ``output``'s graph whose values depend on one of ``variables``, by id."""
+    theirs = {id(v) for v in variables}
+    depends: dict[int, Node] = {}
+    for node in reversed(topological_order(output)):  # inputs before the ops that use them
+        if id(node) in theirs or any(id(x) in depends or id(x) in theirs for x in node.inputs):
+            depends[id(node)] = node
+    return {key: node for key, node in depends.items() if key not in theirs}
+
+
+def _require_rebuilt(built: dict[int, Node], again: Node, variables: Sequence[Variable]) -> None:
+    """``ValueError`` if ``again`` holds an op of the first call's graph that uses a variable."""
+    if not isinstance(again, Node):
+        raise TypeError(f"gradcheck: fn must return a Node, got {type(again).__name__}")
+    reused = [node for node in topological_order(again) if id(node) in built]
+    if not reused:
+        return
+    names = ", ".join(v.name or "variable" for v in variables)
+    others = f" (and {len(reused) - 1} more ops)" if len(reused) > 1 else ""
+    raise ValueError(
+        f"gradcheck: fn did not rebuild its graph from the variables it was given: called "
+        f"again, it returned {reused[0].describe()}{others} from the graph of its first call, "
+        f"built before the call from the values {names} had then, so moving them changes "
+        f"nothing it returns. fn must build the graph each time it is called, as "
+        f"`lambda w: ag.sum(w * 3.0)` does, not return one built outside it"
+    )
 
 
 def _central_differences(v: Variable, objective: Callable[[], float], eps: float) -> np.ndarray:

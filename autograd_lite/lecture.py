@@ -28,6 +28,7 @@ from autograd_lite.node import Constant, Node, Variable
 from autograd_lite.ops import LogLoss, Mean, Sigmoid, log_loss, mean, sigmoid
 
 __all__ = [
+    "ALPHA",
     "LECTURE_EXAMPLE",
     "LOOP_FORMS",
     "CompiledCost",
@@ -303,6 +304,10 @@ class CompiledLoop:
                                list(np.asarray(X, dtype=np.float64)), labels)
         return float(J), dw[0], float(db)
 
+ALPHA = 0.1
+"""The learning rate α of one step of gradient descent, wherever a default is needed: the
+command line (``quickstart``, ``explain``, ``draw``, ``demo``), ``step_through``,
+``LogisticRegression``, and the docs and notebooks' own steps."""
 
 LECTURE_EXAMPLE: dict[str, float] = {
     "x1": 2.0,

@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite.conventions import check_feature_names, feature_names, sklearn_kind
-from autograd_lite.lecture import CompiledCost, CompiledLoop, cost, example_loss
+from autograd_lite.lecture import ALPHA, CompiledCost, CompiledLoop, cost, example_loss
 from autograd_lite.minibatch import BatchGraphs, Examples, batch_rows, run_epoch
 from autograd_lite.node import Constant, Variable
 from autograd_lite.ops import LogLoss, sigmoid
@@ -66,6 +66,7 @@ from autograd_lite.validation import (
     checked_start,
     checked_X,
     checked_y,
+    label_kind,
     same,
     seeded,
     two_classes,
@@ -276,10 +277,11 @@ class LogisticRegression:
         all strings (otherwise not set). Every later call checks the names of its ``X``
         against them, as scikit-learn does: columns in another order would silently give each
         weight the wrong feature.
-    loss_curve_ : list of float
+    loss_curve_ : list of float, or numpy.ndarray after load
         The cost ``J`` before each update, one entry per iteration. With mini-batches, the
         epoch's mean cost: each batch's ``J`` before its step, averaged over all m examples.
-        ``partial_fit`` adds one entry per call.
+        ``partial_fit`` adds one entry per call. A model read by ``load`` holds it as the
+        float64 array the file holds (a long curve is not turned into Python floats).
     n_iter_ : int
         The number of iterations run (``len(loss_curve_)``).
 
@@ -302,7 +304,7 @@ class LogisticRegression:
 
     def __init__(
         self,
-        learning_rate: float = 0.1,
+        learning_rate: float = ALPHA,
         max_iter: int = 1000,
         method: str = "vectorized",
         loop_form: str = "features",
@@ -425,6 +427,11 @@ class LogisticRegression:
             ``self``, fitted.
         """
         params = checked_params(self.get_params())
+        if callback is not None and not callable(callback):  # refused before any step runs
+            raise TypeError(
+                f"fit: callback must be callable (a function taking a GradientStep) or None, "
+                f"got {callback!r} ({type(callback).__name__})"
+            )
         names = feature_names(X)
         if params.batch_size is not None:
             return self._fit_batches(params, X, y, coef_init, intercept_init, callback, names)
@@ -697,6 +704,15 @@ class LogisticRegression:
         """
         predicted = self.predict(X)
         labels = checked_y(y, len(predicted))
+        # "0" never equals 0: labels of the other kind would score 0.0 whatever the model.
+        given, fitted = label_kind(labels), label_kind(self.classes_)
+        if given != fitted:
+            shown = ", ".join(repr(v) for v in np.unique(labels)[:3].tolist())
+            raise ValueError(
+                f"Mix of label input types (string and number): y holds {given}s ({shown}), "
+                f"but the model was fitted on {fitted}s: classes_ = {self.classes_.tolist()}; "
+                f"give y as {fitted}s"
+            )
         weights = checked_sample_weight(sample_weight, len(predicted))
         right = predicted == labels
         if weights is None:

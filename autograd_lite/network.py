@@ -367,7 +367,7 @@ class NeuralNetwork:
         (n_x, n_h) and (n_h, 1); ``[b1, b2]`` of shapes (n_h,) and (1,).
     classes_ : numpy.ndarray of shape (2,)
         The labels; ``classes_[1]`` is the one ``A2`` is the probability of.
-    loss_curve_ : list of float
+    loss_curve_ : list of float, or numpy.ndarray after load
         ``J`` before each step.
     n_iter_ : int
         The steps taken.

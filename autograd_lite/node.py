@@ -16,6 +16,7 @@ business: ``ag.compile`` turns a graph into a program that runs fast; this one s
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable
 from typing import Any, TypeAlias
@@ -97,8 +98,9 @@ def chain_rule(output: Node, grad: Operand | None = None, *, fused: bool = True)
     derivative times its own); a gradient is summed back to a broadcast input's shape, and a
     node used several times adds up what it receives. ``fused`` as in ``Node.backward``.
     """
-    require_current(output, f"{output.name or type(output).__name__}.backward()")
-    order = topological_order(output)
+    graph = dependencies(output)
+    check_current(output, f"{output.name or type(output).__name__}.backward()", graph)
+    order = [node for node in reversed(graph) if node.requires_grad or node is output]
     this_pass = BackwardPass(output, fused)
     for node in order:
         node.grad, node.grad_pass = None, this_pass
@@ -223,7 +225,7 @@ class Node(NodeNaming):
                 f"{type(self).__name__} cannot combine its inputs {self.describe_inputs()}: "
                 f"{error}"
             ) from error
-        self._value = frozen(value, self.describe())
+        self._value = frozen(value, (type(self).__name__, self._name))
         self.stamp = max((x.stamp for x in self.inputs), default=0)
         if anomaly.enabled() and not anomaly.is_finite(value):
             anomaly.report_non_finite_value(self)
@@ -324,7 +326,7 @@ class Node(NodeNaming):
     @property
     def size(self) -> int:
         """The number of entries of ``value``."""
-        return int(np.prod(self.shape))
+        return math.prod(self.shape)
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         return pickling.reduce(self, dependencies)  # flat, for a graph of any depth

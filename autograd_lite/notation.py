@@ -14,21 +14,30 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from autograd_lite.node import Constant, Node
+from autograd_lite.node import (
+    Constant,
+    Node,
+    require_current,
+    require_one_backward_pass,
+    topological_order,
+)
 from autograd_lite.values import Value
 
 __all__ = [
     "EMPTY_NAME",
     "MAX_NAME",
+    "MINUS",
     "check_digits",
     "describe_nodes",
     "display_name",
+    "drawn_gradients",
     "fill_expression",
     "fill_formula",
     "fill_template",
     "format_value",
     "gradient_name",
     "graph_nodes",
+    "is_negative",
     "node_expressions",
     "node_labels",
     "precedence",
@@ -41,6 +50,21 @@ _MAX_EXPRESSION = 32
 """Longer expressions are not used as labels: the node is called by its op and a number."""
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+MINUS = "−"
+"""The minus sign of every number shown (U+2212, the lecture's): ``−0.4``, as in ``e^(−z)``."""
+
+_HYPHEN_MINUS = str.maketrans("-", MINUS)
+
+
+def _with_minus(text: str) -> str:
+    """A number as Python wrote it, its hyphens as the lecture's minus sign: ``−0.4``, ``1e−05``."""
+    return text.translate(_HYPHEN_MINUS)
+
+
+def is_negative(text: str) -> bool:
+    """Whether a shown number (or expression) starts with a minus sign, either one."""
+    return text.startswith((MINUS, "-"))
 
 
 # --- numbers ------------------------------------------------------------------------------------
@@ -75,16 +99,16 @@ def value_lines(value: Value | None, digits: int = 6, max_entries: int = 6) -> l
     Examples
     --------
     >>> value_lines(np.array([[0.3], [-0.4]]))
-    ['[[0.3],', ' [-0.4]]']
+    ['[[0.3],', ' [−0.4]]']
     """
     digits = check_digits(digits, "format_value")
     if value is None:
         return ["none"]
     if isinstance(value, float):
-        return [f"{value:.{digits}g}"]
+        return [_with_minus(f"{value:.{digits}g}")]
     array = np.asarray(value)
     if array.ndim == 0:
-        return [f"{float(array):.{digits}g}"]
+        return [_with_minus(f"{float(array):.{digits}g}")]
     if array.size == 0:
         return [f"{array.shape} array, empty"]
     if array.size <= max_entries:
@@ -94,28 +118,30 @@ def value_lines(value: Value | None, digits: int = 6, max_entries: int = 6) -> l
             max_line_width=1_000_000,  # a line per row of the array, never a wrapped row
             formatter={"float_kind": lambda t: f"{t:.{digits}g}"},
         )
-        return text.split("\n")
+        return _with_minus(text).split("\n")
     return [
-        f"{array.shape} array: mean {np.mean(array):.{digits}g}, "
-        f"min {np.min(array):.{digits}g}, max {np.max(array):.{digits}g}"
+        _with_minus(
+            f"{array.shape} array: mean {np.mean(array):.{digits}g}, "
+            f"min {np.min(array):.{digits}g}, max {np.max(array):.{digits}g}"
+        )
     ]
 
 
 def format_value(value: Value | None, digits: int = 6, max_entries: int = 6) -> str:
     """A number or array on one line, as the explanations and drawings show it.
 
-    Scalars get ``digits`` significant digits; arrays of at most ``max_entries`` entries are
-    written out, rows side by side (never a line break), larger ones summarised by shape,
-    mean and range.
+    Scalars get ``digits`` significant digits, negative ones the lecture's minus sign ``−``
+    (U+2212); arrays of at most ``max_entries`` entries are written out, rows side by side
+    (never a line break), larger ones summarised by shape, mean and range.
 
     Examples
     --------
-    >>> format_value(-0.4750208125210601)
-    '-0.475021'
+    >>> format_value(-0.4750208125210601)                       # the lecture's minus sign
+    '−0.475021'
     >>> format_value(np.array([1.0, 2.5]))
     '[1, 2.5]'
     >>> format_value(np.array([[0.3], [-0.4]]))                 # the course's column vector
-    '[[0.3], [-0.4]]'
+    '[[0.3], [−0.4]]'
     >>> format_value(np.zeros((100, 2)), digits=4)
     '(100, 2) array: mean 0, min 0, max 0'
     """
@@ -312,7 +338,7 @@ def describe_nodes(
             labels[id(node)], precedences[id(node)] = letters[id(node)], 4
         elif text is not None:
             # A negative number is parenthesised wherever it is an operand: w1 · (-0.5).
-            negative = not node.inputs and text.startswith("-")
+            negative = not node.inputs and is_negative(text)
             labels[id(node)], precedences[id(node)] = text, 1 if negative else precedence(text)
         else:
             fallbacks += 1
@@ -328,6 +354,53 @@ def describe_nodes(
 def gradient_name(node: Node, label: str) -> str:
     """``dz`` for a node named ``z``; ``d(w1 · x1)`` for an unnamed one."""
     return "d" + label if node.name is not None or label.isalpha() else f"d({label})"
+
+
+def drawn_gradients(output: Node) -> dict[str, Value]:
+    """Every gradient in ``output``'s graph, named or not, under the name ``draw`` shows it.
+
+    What ``Node.gradients()`` gives for named nodes (``dz``), and for the unnamed ones too:
+    ``d(x · x)``, ``d(var₁)``. Output first, in the order the backward pass visited the nodes
+    (``topological_order``); run ``output.backward()`` first. Two named nodes of one name are
+    refused (``ValueError``), as ``gradients()`` refuses them; two unnamed nodes that read
+    alike are told apart by a number, ``d(x · x) (2)``.
+
+    Examples
+    --------
+    >>> import autograd_lite as ag
+    >>> x = ag.Variable(3.0)
+    >>> y = x * x + x
+    >>> y.backward()
+    >>> drawn_gradients(y)
+    {'d(var₁ · var₁ + var₁)': 1.0, 'd(var₁ · var₁)': 1.0, 'd(var₁)': 7.0}
+    """
+    if output.grad is None:
+        raise RuntimeError(f"{output.describe()} has no gradient yet: call backward() first")
+    reader = f"{output.describe()}.gradients()"
+    require_current(output, reader)
+    order = topological_order(output)
+    require_one_backward_pass(order, reader)
+    labels = node_labels(output)
+    found: dict[str, Value] = {}
+    owners: dict[str, Node] = {}
+    for node in order:
+        grad = node.grad
+        if grad is None:
+            continue
+        key = gradient_name(node, labels[id(node)])
+        if key in owners and owners[key] is not node:
+            if node.name is not None and owners[key].name is not None:
+                raise ValueError(
+                    f"two different nodes are named {node.name!r} "
+                    f"({owners[key].describe()} and {node.describe()}); give them distinct names"
+                )
+            count = 2
+            while f"{key} ({count})" in owners:
+                count += 1
+            key = f"{key} ({count})"
+        owners[key] = node
+        found[key] = grad
+    return found
 
 
 # --- filling the op classes' gradient formulas ------------------------------------------------

@@ -49,6 +49,12 @@ class Function:
 
     def code(self, scalar: bool) -> str:
         """The function's source as the program defines it (named ``self.name``)."""
+        key = "scalar" if scalar and self.scalar is not None else "array"
+        if key not in self.source:
+            self.source[key] = self._code(scalar)
+        return self.source[key]
+
+    def _code(self, scalar: bool) -> str:
         version = self.scalar if scalar and self.scalar is not None else self.array
         text = textwrap.dedent(inspect.getsource(version))
         lines = [line for line in text.splitlines() if not line.startswith("@")]
@@ -190,6 +196,8 @@ def _xlog1my_of_floats(c, p):
 @_function("{0}/{1}", precedence=20)
 def ratio(c, p):
     """c / p for a probability p ≥ 0, and 0 wherever c = 0, also where p = 0."""
+    if np.all(p):  # no zero divisor: where c = 0, c/p is 0 already
+        return c / p
     c, p = np.broadcast_arrays(c, p)
     out = np.zeros(c.shape)
     with np.errstate(divide="ignore", over="ignore"):  # c/0 is ±inf: the true value, rounded
@@ -261,7 +269,10 @@ def total(x, axis=None, keepdims=False):
 def average(x, axis=None, keepdims=False):
     """The mean; where the sum overflows (1e308 twice), the sum of x/m, which does not."""
     with np.errstate(over="ignore", invalid="ignore"):
-        mean = np.mean(x, axis=axis, keepdims=keepdims)
+        if axis is None and not keepdims:  # the cost J: one sum, one division
+            mean = np.add.reduce(x, axis=None) / np.size(x)
+        else:
+            mean = np.mean(x, axis=axis, keepdims=keepdims)
     if np.isfinite(mean).all():
         return mean
     scaled = np.sum(x / (np.size(x) // np.size(mean)), axis=axis, keepdims=keepdims)

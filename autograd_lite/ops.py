@@ -491,8 +491,7 @@ def _who(node: Node) -> str:
 def _require_unit_interval(value: Value, role: str, node: Node) -> None:
     if np.size(value) == 0:
         return
-    with np.errstate(invalid="ignore"):
-        low, high = float(np.min(value)), float(np.max(value))
+    low, high = float(np.min(value)), float(np.max(value))
     if not (0.0 <= low and high <= 1.0):  # NaN fails both comparisons
         raise _LabelError(f"{role} {_who(node)} must lie in [0, 1], but range from {low} to {high}")
 

@@ -12,6 +12,7 @@ the estimator's.
 from __future__ import annotations
 
 import json
+import math
 import numbers
 import os
 import pathlib
@@ -32,6 +33,9 @@ _NAMES_KEY = "feature_names"
 _SHUFFLE_KEY = "shuffle_state"
 """Saved when ``partial_fit`` shuffles: where its order goes on, so a loaded model goes on."""
 _OPTIONAL_KEYS = (_NAMES_KEY, _SHUFFLE_KEY)
+MAX_ARRAY_BYTES = 2**26
+"""The most one array of a model file may hold, 64 MiB: 8 million weights or loss-curve
+entries. Load checks each member's header against it before reading the member."""
 # What reading a member of a damaged .npz raises (a bad CRC, a cut-off or garbled header).
 _DAMAGED = (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError)
 
@@ -43,7 +47,7 @@ class FittedModel(Protocol):
     intercept_: np.ndarray
     classes_: np.ndarray
     n_features_in_: int
-    loss_curve_: list[float]
+    loss_curve_: list[float] | np.ndarray
     n_iter_: int
 
     def get_params(self, deep: bool = True) -> dict[str, Any]: ...
@@ -205,6 +209,7 @@ def _read_arrays(
             )
         data = {}
         for key in (*saved_keys, *sorted(optional)):
+            _require_within_bounds(archive, key, where, kind)
             try:
                 data[key] = archive[key]
             except ValueError as error:
@@ -222,6 +227,53 @@ def _read_arrays(
                     f"{kind}.save: its member {key!r} is not a .npy array"
                 )
     return data
+
+
+def _require_within_bounds(
+    archive: np.lib.npyio.NpzFile, key: str, where: str, kind: str = "LogisticRegression"
+) -> None:
+    """Refuse member ``key`` if its .npy header claims more than ``MAX_ARRAY_BYTES``.
+
+    numpy allocates what the header claims before it reads a byte: a header claiming shape
+    (1, 10¹¹) asks for 745 GiB, and 10⁸ zeros compress to under a megabyte. The header is
+    read on its own first (it is at most a few kilobytes), so such a member costs nothing.
+    A member that is not a .npy array is left to numpy, which hands over its bytes.
+    """
+    name = key if key in archive.zip.namelist() else f"{key}.npy"  # as NpzFile finds it
+    try:
+        with archive.zip.open(name) as member:
+            if member.read(len(np.lib.format.MAGIC_PREFIX)) != np.lib.format.MAGIC_PREFIX:
+                return
+            member.seek(0)
+            version = np.lib.format.read_magic(member)
+            read_header = (
+                np.lib.format.read_array_header_1_0
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0  # 3.0 differs only in its text
+            )
+            shape, _, dtype = read_header(member)
+    except ValueError as error:  # a garbled header
+        raise _damaged(where, key, error) from None
+    except _DAMAGED as error:
+        raise _damaged(where, key, error) from None
+    if dtype.hasobject:  # refused by numpy, without reading, as pickled
+        return
+    size = math.prod(shape) * dtype.itemsize
+    if size > MAX_ARRAY_BYTES:
+        raise ValueError(
+            f"{where}: the saved model is damaged or was not written by {kind}.save: "
+            f"its member {name!r} claims an array of shape {shape} and dtype {dtype} "
+            f"({_binary_size(size)}), more than a saved model may hold "
+            f"({_binary_size(MAX_ARRAY_BYTES)} an array); refusing to read it"
+        )
+
+
+def _binary_size(count: int) -> str:
+    """``count`` bytes in the largest binary unit that keeps a whole number in front."""
+    for unit, power in (("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if count >= 2**power:
+            return f"{count // 2**power:,} {unit}"
+    return f"{count} bytes"
 
 
 def _text(data: dict[str, np.ndarray], key: str, where: str) -> str:
@@ -257,7 +309,10 @@ def _from_arrays(cls: type[Model], data: dict[str, np.ndarray], where: str) -> M
         raise ValueError(
             f"{where}: 'params' must name exactly {', '.join(PARAM_NAMES)}; got {params}"
         )
-    checked_params(params)
+    try:
+        checked_params(params)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{where}: 'params' holds a value the model refuses: {error}") from None
 
     coef, intercept, classes, curve = (
         data[k] for k in ("coef", "intercept", "classes", "loss_curve")
@@ -280,7 +335,7 @@ def _from_arrays(cls: type[Model], data: dict[str, np.ndarray], where: str) -> M
     model.intercept_ = np.array(intercept, dtype=np.float64)
     model.classes_ = classes
     model.n_features_in_ = coef.shape[1]
-    model.loss_curve_ = curve.tolist()
+    model.loss_curve_ = np.array(curve, dtype=np.float64)  # an array, as saved: not a list
     model.n_iter_ = curve.size
     _load_names(model, data, coef.shape[1], where)
     if _SHUFFLE_KEY in data:
@@ -409,7 +464,7 @@ def load_network(cls: type[Model], path: str | os.PathLike[str]) -> Any:
     try:
         checked_network_params(params)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"{where}: the saved parameters are not valid: {error}") from None
+        raise ValueError(f"{where}: 'params' holds a value the model refuses: {error}") from None
     n_h = params["hidden_units"]
     for key in ("W1", "b1", "W2", "b2", "loss_curve"):
         value = data[key]
@@ -437,7 +492,7 @@ def load_network(cls: type[Model], path: str | os.PathLike[str]) -> Any:
     model.parameters_ = {k: np.array(data[k], dtype=np.float64) for k in ("W1", "b1", "W2", "b2")}
     model.classes_ = data["classes"]
     model.n_features_in_ = int(W1.shape[1])
-    model.loss_curve_ = curve.tolist()
+    model.loss_curve_ = np.array(curve, dtype=np.float64)  # as LogisticRegression.load keeps it
     model.n_iter_ = int(curve.size)
     _load_names(model, data, W1.shape[1], where)
     return model

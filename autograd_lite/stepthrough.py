@@ -21,6 +21,8 @@ Every frame has the same size and every node the same place: the graph is laid o
 Graphviz, with each box as large as its fullest label, and each frame is drawn with the nodes
 pinned there (``draw.py``, "one layout for many frames"). A value not computed yet shows as
 ``value ?``; a gradient not computed yet leaves its row empty, so no box ever changes size.
+In the update frames, a value computed from a parameter updated since is grey and marked
+``(old)``: it holds until the next forward pass.
 """
 
 from __future__ import annotations
@@ -48,17 +50,25 @@ from autograd_lite.explain import (
     check_digits,
     explain_forward,
     explain_update,
+    format_value,
     graph_nodes,
 )
+from autograd_lite.lecture import ALPHA
 from autograd_lite.node import Node, require_current
 from autograd_lite.notation import printable
 from autograd_lite.pages import PageFrame, attribute, escaped, frames_page
 from autograd_lite.values import Value
 
-__all__ = ["PHASES", "Frame", "StepThrough", "step_through"]
+__all__ = ["MAX_NODES", "PHASES", "Frame", "StepThrough", "step_through"]
 
 PHASES = ("forward", "backward", "update")
 """The three passes of one step of gradient descent, in the order the frames show them."""
+
+MAX_NODES = 40
+"""``step_through``'s default ``max_nodes``: the largest graph it steps through in a few seconds.
+Each of its 1.5 frames per node draws the whole graph, so the work grows as the square of the
+graph: 40 nodes take 1.5–4 s and make a 2.5 MB page; 200 (the lecture's graph of one
+example with 49 features) took a minute, 1.5 GB and a 64 MB page."""
 
 _MAX_PICTURE_CAPTION = 240
 
@@ -153,8 +163,10 @@ def _frame_specs(
         specs.append(_Spec("backward", step.node, step.formula_with_numbers, build))
     grads = backward[-1]["grads"] if backward else {}
     updated: dict[int, Value | None] = {}
+    stale: set[int] = set()
     for update in updates:
         updated[id(update.node)] = update.value  # the box shows the new value from here on
+        stale |= _computed_from(output, update.node)  # old until the next forward pass
         build = {
             "grads": grads,
             "values": dict(updated),
@@ -162,9 +174,20 @@ def _frame_specs(
             "highlight_edges": set(),
             "shortcut_edges": set(),
             "view": view,
+            "stale": set(stale),
         }
         specs.append(_Spec("update", update.node, update.formula_with_numbers, build))
     return specs
+
+
+def _computed_from(output: Node, parameter: Node) -> set[int]:
+    """The ids of the ops whose values ``parameter`` feeds: out of date once it is updated."""
+    fed = {id(parameter)}
+    for node in graph_nodes(output):
+        if any(id(x) in fed for x in node.inputs):
+            fed.add(id(node))
+    fed.discard(id(parameter))
+    return fed
 
 
 def _drawn_inputs(node: Node, view: View) -> tuple[Node, ...]:
@@ -183,11 +206,11 @@ class StepThrough:
         self,
         output: Node,
         *,
-        alpha: float = 0.1,
+        alpha: float = ALPHA,
         parameters: Sequence[Node] | None = None,
         digits: int = 4,
         derivatives: bool = False,
-        max_nodes: int = 200,
+        max_nodes: int = MAX_NODES,
         collapse: bool = False,
         fused: bool | None = None,
         convention: str = "auto",
@@ -202,7 +225,18 @@ class StepThrough:
                 f"{output.describe()} has none yet: call {name}.backward() first"
             )
         require_current(output, f"step_through({name})")
-        check_size(output, graph_nodes(output), max_nodes, "step_through")
+        nodes = graph_nodes(output)
+        if max_nodes == MAX_NODES and len(nodes) > MAX_NODES:  # the default: say why it is low
+            raise ValueError(
+                f"step_through: the graph of {output.describe()} has {len(nodes)} nodes, more "
+                f"than max_nodes={MAX_NODES}, the most it draws in a few seconds: it draws the "
+                f"whole graph once per frame, and there are 1.5 frames per node, so the time "
+                f"and the page grow as the square of the graph (200 nodes: a minute, 1.5 GB "
+                f"and a 64 MB page). Step through a smaller graph (the vectorized form has a "
+                f"handful of nodes), use draw({name}) for one picture, or pass "
+                f"max_nodes={len(nodes)} to wait for it."
+            )
+        check_size(output, nodes, max_nodes, "step_through")
         self.output = output
         self.alpha = alpha
         self.digits = digits
@@ -216,7 +250,6 @@ class StepThrough:
             fused=fused,
             convention=convention,
         )
-        nodes = graph_nodes(output)
         self._dot_ids = {id(node): f"n{k}" for k, node in enumerate(nodes)}
         counts = {phase: sum(spec.phase == phase for spec in self._specs) for phase in PHASES}
         within = dict.fromkeys(PHASES, 0)
@@ -261,7 +294,7 @@ class StepThrough:
     def title(self) -> str:
         """``One step of gradient descent on L (α = 0.1)``: the page's heading."""
         name = self.output.name if self.output.name is not None else "the output"
-        return f"One step of gradient descent on {name} (α = {self.alpha:g})"
+        return f"One step of gradient descent on {name} (α = {format_value(self.alpha)})"
 
     def _drawings(self, *, captions: bool) -> list[graphviz.Digraph]:
         frames = []
@@ -314,6 +347,11 @@ class StepThrough:
         ('step.html', True)
         """
         path = Path(path)
+        if path.is_dir():
+            raise IsADirectoryError(
+                f"save_html: {path} is a folder: give the name of the page to write, e.g. "
+                f"{path / 'step_through.html'}"
+            )
         write_file(path, self.to_html().encode("utf-8"))
         return path
 
@@ -334,8 +372,9 @@ class StepThrough:
         without, it is the frame's ``svg``.
 
         All files are made in memory first, and a new folder is filled under a temporary
-        name and renamed when complete: an error leaves no half-written folder. Returns the
-        paths written, in frame order.
+        name and renamed when complete: an error leaves no half-written folder. In an existing
+        folder only files this library wrote there are replaced or removed (see
+        ``draw.write_folder``). Returns the paths written, in frame order.
 
         Examples
         --------
@@ -348,6 +387,11 @@ class StepThrough:
         >>> [p.name for p in paths[5:8]]
         ['06-forward.svg', '07-backward.svg', '08-backward.svg']
         """
+        if not isinstance(format, str):
+            raise TypeError(
+                f"save_frames: format must be 'svg' or 'png', got {format!r} "
+                f"({type(format).__name__})"
+            )
         fmt = format.lower().lstrip(".")
         if fmt not in ("svg", "png"):
             raise ValueError(f"save_frames: format must be 'svg' or 'png', got {format!r}")
@@ -360,7 +404,9 @@ class StepThrough:
             ]
         else:
             contents = _render_all(self._drawings(captions=captions), fmt)
-        return write_folder(folder, dict(zip(names, contents, strict=True)), _FRAME_FILES)
+        return write_folder(
+            folder, dict(zip(names, contents, strict=True)), _FRAME_FILES, "save_frames"
+        )
 
     # --- face 3: Jupyter ------------------------------------------------------------------
 
@@ -378,7 +424,7 @@ class StepThrough:
         >>> g.L.backward()
         >>> box = step_through(g.L).widget()
         >>> box.next.click()
-        >>> box.slider.value, "w1 · x1 = 0.3 · 2 = 0.6" in box.caption.value
+        >>> box.slider.value, "w2 · x2 = (−0.4) · (−1) = 0.4" in box.caption.value
         (2, True)
         """
         try:
@@ -440,19 +486,20 @@ class StepThrough:
 def step_through(
     output: Node,
     *,
-    alpha: float = 0.1,
+    alpha: float = ALPHA,
     parameters: Sequence[Node] | None = None,
     digits: int = 4,
     derivatives: bool = False,
-    max_nodes: int = 200,
+    max_nodes: int = MAX_NODES,
     collapse: bool = False,
     fused: bool | None = None,
     convention: str = "auto",
 ) -> StepThrough:
     """One step of gradient descent on ``output``'s graph, frame by frame.
 
-    The frames: the forward pass, one per op in the order ``forward()`` computes them; the
-    backward pass, one per step of ``explain(output)``; the update ``w := w − α·dw``, one per
+    The frames: the forward pass, one per op in the expression's reading order (``w1 · x1``
+    before ``w2 · x2``); the backward pass, one per step of ``explain(output)``, which visits
+    each level of the graph in that order too; the update ``w := w − α·dw``, one per
     parameter, each box showing its new value from then on (nothing is assigned). Run
     ``output.backward()`` first: the step-through shows the gradients it computed, and raises
     ``RuntimeError`` without them (and ``StaleGraphError`` for a graph a leaf of which changed
@@ -471,7 +518,9 @@ def step_through(
     derivatives : bool
         Write each edge's local derivative on it, as ``draw(derivatives=True)``.
     max_nodes : int
-        Refuse larger graphs, as ``draw`` does.
+        Refuse larger graphs, as ``draw`` does; 40 by default (``MAX_NODES``), which takes a
+        few seconds: every frame draws the whole graph, so a graph of 200 nodes (300 frames)
+        takes about a minute and makes a 64 MB page.
     collapse, fused, convention
         The lecture's views, as ``draw`` and ``explain`` take them: the slide's one ``z`` box
         (its inner products and sums get no forward frame), the chain rule taken literally
@@ -491,9 +540,9 @@ def step_through(
     >>> len(steps), [f.phase for f in steps].count("backward")
     (18, 9)
     >>> print(steps[3].heading + ": " + steps[3].caption)
-    forward 4 of 6: z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1
+    forward 4 of 6: z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = 1.1
     >>> print(steps[-1].caption)
-    b := b − α·db = 0.1 − 0.1 · (-0.2497) = 0.125
+    b := b − α·db = 0.1 − 0.1 · (−0.2497) = 0.125
     """
     return StepThrough(
         output,

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import types
 import warnings
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -43,6 +45,7 @@ __all__ = [
     "checked_sample_weight",
     "checked_start",
     "checked_y",
+    "label_kind",
     "refuse_sparse_or_masked",
     "same",
     "two_classes",
@@ -308,6 +311,16 @@ def _numbers(array: np.ndarray) -> np.ndarray:
     not a number (``TypeError`` for a dict or ``pd.NA``, ``ValueError`` for a string)."""
     try:
         return array.astype(np.float64)
+    except OverflowError:  # a Python int of more than 308 digits
+        where, value = next(
+            (where, value) for where, value in np.ndenumerate(array) if _too_large(value)
+        )
+        position = ", ".join(map(str, where))
+        raise ValueError(
+            f"X must hold numbers float64 can hold, but X[{position}] is an integer of "
+            f"{len(str(abs(int(value))))} digits, too large for float64 (whose largest is "
+            "about 1.8e308); scale the data down first"
+        ) from None
     except (TypeError, ValueError) as error:
         where, value = next(
             (where, value) for where, value in np.ndenumerate(array) if not _is_number(value)
@@ -322,9 +335,21 @@ def _numbers(array: np.ndarray) -> np.ndarray:
 def _is_number(value: Any) -> bool:
     try:
         float(value)
+    except OverflowError:  # a number, only too large: its own message is _numbers'
+        return True
     except (TypeError, ValueError):
         return False
     return True
+
+
+def _too_large(value: Any) -> bool:
+    try:
+        float(value)
+    except OverflowError:
+        return True
+    except (TypeError, ValueError):
+        return False
+    return False
 
 
 def refuse_sparse_or_masked(data: Any, what: str) -> None:
@@ -355,6 +380,7 @@ def refuse_sparse_or_masked(data: Any, what: str) -> None:
     ...
     ValueError: X is a masked array with 1 masked entries (X[0, 1] is masked): ...
     """
+    _refuse_iterator(data, what)
     module = type(data).__module__ or ""
     if module.startswith(("scipy.sparse", "sparse.")) or (
         hasattr(data, "nnz") and hasattr(data, "todense")
@@ -382,6 +408,19 @@ def refuse_sparse_or_masked(data: Any, what: str) -> None:
                 f"({what}[{where}] is masked): the model does not read masks, and unmasking "
                 f"would use the hidden values; {fix} first"
             )
+
+
+def _refuse_iterator(data: Any, what: str) -> None:
+    """``TypeError`` for a generator or other iterator: ``np.asarray`` makes it one object."""
+    if isinstance(data, Iterator):
+        kind = "a generator" if isinstance(data, types.GeneratorType) else (
+            f"an iterator ({type(data).__name__})"
+        )
+        raise TypeError(
+            f"{what} is {kind}: it can be read only once and does not know its length, so it "
+            f"cannot be checked and then read again; pass a list or an array, e.g. "
+            f"list({what}) or np.array(list({what}))"
+        )
 
 
 def _bytes(count: int) -> str:
@@ -493,6 +532,9 @@ def checked_y(y: Any, m: int) -> np.ndarray:
         )
     refuse_sparse_or_masked(y, "y")
     labels = np.asarray(y)
+    # An array of strings holds strings only; a list or an object array may mix them.
+    if labels.dtype.kind == "O" or (labels.dtype.kind in "US" and not isinstance(y, np.ndarray)):
+        _refuse_mixed_labels(y)
     if labels.dtype.kind == "c":
         raise ValueError(
             f"Complex data not supported: y holds complex numbers (dtype {labels.dtype}); the "
@@ -518,6 +560,31 @@ def checked_y(y: Any, m: int) -> np.ndarray:
     if labels.dtype.kind == "f" and not np.isfinite(labels).all():
         raise ValueError("y must not hold NaN or inf labels")
     return labels
+
+
+def _refuse_mixed_labels(y: Any) -> None:
+    """scikit-learn's ``ValueError`` for labels that mix strings and numbers.
+
+    ``np.asarray([0, "a"])`` turns the 0 into ``"0"``: the labels must be read as given.
+    """
+    given = np.asarray(y, dtype=object).ravel()
+    strings = [isinstance(label, str | bytes) for label in given.tolist()]
+    if any(strings) and not all(strings):
+        first_string = given[strings.index(True)]
+        first_other = given[strings.index(False)]
+        raise ValueError(
+            f"Mix of label input types (string and number): y holds strings (e.g. "
+            f"{first_string!r}) and numbers (e.g. {first_other!r}); give labels of one kind"
+        )
+
+
+def label_kind(labels: np.ndarray) -> str:
+    """``"string"`` or ``"number"``: the kind of labels, as scikit-learn tells them apart."""
+    if labels.dtype.kind in "US":
+        return "string"
+    if labels.dtype.kind == "O" and any(isinstance(v, str | bytes) for v in labels.tolist()):
+        return "string"
+    return "number"
 
 
 def two_classes(labels: np.ndarray) -> np.ndarray:

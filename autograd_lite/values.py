@@ -49,13 +49,47 @@ def as_value(data: Any, what: str = "value", copy: bool = True) -> Value:
     except ValueError as error:  # ragged nested lists
         kind = type(data).__name__
         raise ValueError(f"{what}: cannot read {kind} as an array: {error}") from None
+    if array.dtype == object:
+        _refuse_huge_integers(array, what)
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"{what}: expected real numbers, got {type(data).__name__} of dtype {array.dtype}"
         )
+    if array.dtype.kind == "f" and array.dtype.itemsize > 8:  # long double: may not fit
+        _refuse_beyond_float64(array, what)
     if array.ndim == 0:
         return float(array)
     return np.array(array, dtype=np.float64) if copy else np.asarray(array, dtype=np.float64)
+
+
+def _refuse_huge_integers(array: np.ndarray, what: str) -> None:
+    """Python integers past float64's range in a list: named, as a lone one is."""
+    for index, entry in np.ndenumerate(array):
+        if isinstance(entry, int) and not isinstance(entry, bool):
+            try:
+                float(entry)
+            except OverflowError:
+                where = f"[{', '.join(map(str, index))}]"
+                raise ValueError(
+                    f"{what}: the integer at {where} has {len(str(abs(entry)))} digits, too large "
+                    f"for a float64 (whose largest is about 1.8e308)"
+                ) from None
+        elif not isinstance(entry, (int, float, np.integer, np.floating)):
+            return  # not all numbers: the caller's type check says so
+
+
+def _refuse_beyond_float64(array: np.ndarray, what: str) -> None:
+    """A long double beyond float64's range would become ±inf silently: refused, named."""
+    with np.errstate(over="ignore"):
+        converted = array.astype(np.float64)
+    lost = np.isinf(converted) & np.isfinite(array)
+    if lost.any():
+        index = tuple(int(i) for i in np.argwhere(lost)[0])
+        where = f" at [{', '.join(map(str, index))}]" if index else ""
+        raise ValueError(
+            f"{what}: the {array.dtype} value{where} is {array[index]!r}, too large for a "
+            f"float64 (whose largest is about 1.8e308)"
+        )
 
 
 def as_output(value: Any) -> Value:
@@ -134,14 +168,18 @@ class LeafValue(np.ndarray):
         if self.flags.writeable:  # a copy of a node's value, not the value itself
             super().__setitem__(key, value)
             return
+        owner = self._owner
+        if isinstance(owner, tuple):  # (kind, name) of the op that computed it
+            kind, name = owner
+            owner = f"{kind} {name!r}" if name is not None else kind
         if self._computed:
             raise ValueError(
-                f"the value of {self._owner} is read-only: it is computed from its inputs, and "
+                f"the value of {owner} is read-only: it is computed from its inputs, and "
                 f"the next backward() reads it. Give a leaf a new value and call forward(), or "
                 f"work on a copy of it (.value.copy())"
             )
         raise ValueError(
-            f"the value of {self._owner} is read-only, so that the graphs built on it notice "
+            f"the value of {owner} is read-only, so that the graphs built on it notice "
             f"every change; assign a new value instead: new = leaf.value.copy(); "
             f"new[...] = ...; leaf.value = new"
         )
@@ -188,14 +226,16 @@ def _unpickled(array: np.ndarray, owner: str) -> LeafValue:
 
 
 def read_only(array: np.ndarray, owner: str = "this leaf") -> LeafValue:
-    """A read-only copy of ``array`` in memory of its own that can never be made writable."""
-    data = np.ascontiguousarray(array, dtype=np.float64)
-    view = np.frombuffer(data.tobytes(), dtype=np.float64).reshape(data.shape).view(LeafValue)
+    """A read-only copy of ``array`` in memory of its own, whose view cannot be made writable."""
+    data = np.array(array, dtype=np.float64)  # the one copy: nobody else holds this memory
+    data.flags.writeable = False
+    view = data.view(LeafValue)
+    view.flags.writeable = False
     view._owner = owner
     return view
 
 
-def frozen(value: Value, owner: str = "this node") -> Value:
+def frozen(value: Value, owner: Any = "this node") -> Value:
     """``value`` as a node holds it: a float, or a read-only view of the array (not copied)."""
     if type(value) is float:
         return value

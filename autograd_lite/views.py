@@ -217,8 +217,13 @@ def lecture_cost(output: Node) -> LectureCost | None:
 
 
 def lecture_letters(cost: LectureCost) -> dict[int, str]:
-    """The lecture's letters for the cost's unnamed nodes, by id: ``X``, ``w``, ``b``, ``Z`` …"""
-    named = ((cost.X, "X"), (cost.w, "w"), (cost.b, "b"), (cost.Z, "Z"), (cost.A, "A"))
+    """The lecture's letters for the cost's unnamed nodes, by id: ``X``, ``w``, ``b``, ``Z`` …
+
+    Both conventions use them: a reader of either sees ``X``, never a made-up ``const₁``.
+    """
+    named = (
+        (cost.X, "X"), (cost.w, "w"), (cost.b, "b"), (cost.Z, "Z"), (cost.A, "A"), (cost.loss, "L")
+    )
     letters = {id(node): letter for node, letter in named if node.name is None}
     if cost.Y.name is None:
         letters[id(cost.Y)] = "Y"

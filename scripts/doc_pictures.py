@@ -86,8 +86,8 @@ def with_gradients() -> graphviz.Digraph:
     return ag.draw(_after_backward()["L"])
 
 
-def with_derivatives() -> graphviz.Digraph:
-    return ag.draw(_after_backward()["L"], derivatives=True)
+def with_derivatives(pinned: bool = True) -> graphviz.Digraph:
+    return ag.draw(_after_backward()["L"], derivatives=True, pinned=pinned)
 
 
 def path_from_w1() -> graphviz.Digraph:
@@ -95,8 +95,8 @@ def path_from_w1() -> graphviz.Digraph:
     return ag.draw(g["L"], highlight=ag.path_between(g["w1"], g["L"]))
 
 
-def collapsed() -> graphviz.Digraph:
-    return ag.draw(_after_backward()["L"], collapse=True, derivatives=True)
+def collapsed(pinned: bool = True) -> graphviz.Digraph:
+    return ag.draw(_after_backward()["L"], collapse=True, derivatives=True, pinned=pinned)
 
 
 def step_of_dz() -> graphviz.Digraph:
@@ -118,6 +118,10 @@ PICTURES: dict[str, Callable[[], graphviz.Digraph]] = {
 }
 """Each picture's file name and the function that draws it (pure: no file is written)."""
 
+UNPINNED = (with_derivatives, collapsed)
+"""The pictures ``ag.draw(derivatives=True)`` pins to the plain drawing's places with Graphviz;
+``pinned=False`` gives the library's text alone, which ``sources`` hashes."""
+
 
 # --- what each file is drawn from, and the stamp that records it --------------------------------
 
@@ -125,13 +129,17 @@ PICTURES: dict[str, Callable[[], graphviz.Digraph]] = {
 def sources() -> dict[str, str]:
     """Each file ``main`` writes, by its path in the pictures folder, and the text it is drawn from.
 
-    The text is the library's DOT text of the picture: for a step frame, that frame's before
+    The text is the library's DOT text of the picture (a drawing with derivatives unpinned,
+    ``draw(pinned=False)``, as a step frame is); for a step frame, that frame's before
     Graphviz pins it into the layout all frames share (``draw_steps(pinned=False)``: the pinned
     text holds the positions Graphviz computed, which vary with its version); for the
     slideshow, every frame's in order (the frames carry the captions). Pure as far as Graphviz
     goes: nothing is rendered or laid out, so any Graphviz, or none, gives the same texts.
     """
-    texts = {name: picture().source for name, picture in PICTURES.items()}
+    texts = {  # a drawing with derivatives unpinned: its pinned text holds Graphviz's places
+        name: (picture(pinned=False) if picture in UNPINNED else picture()).source
+        for name, picture in PICTURES.items()
+    }
     frames = ag.draw_steps(_after_backward()["L"], pinned=False)
     width = max(2, len(str(len(frames))))  # save_steps' own file names
     steps = {

@@ -26,7 +26,9 @@ def code_lines(source: str, node: ast.AST) -> int:
     lines = source.splitlines()[node.lineno - 1 : node.end_lineno]
     comment_only: set[int] = set()
     for token in tokenize.generate_tokens(io.StringIO("\n".join(lines)).readline):
-        if token.type == tokenize.COMMENT and not lines[token.start[0] - 1][: token.start[1]].strip():
+        if token.type != tokenize.COMMENT:
+            continue
+        if not lines[token.start[0] - 1][: token.start[1]].strip():
             comment_only.add(token.start[0] + node.lineno - 1)
     count = 0
     for number, line in enumerate(lines, start=node.lineno):
@@ -36,7 +38,8 @@ def code_lines(source: str, node: ast.AST) -> int:
 
 
 def main() -> int:
-    path = next(p for p in (ROOT / "autograd_lite").rglob("*.py") if re.search(r"^class Node\b", p.read_text(), re.M))
+    files = (ROOT / "autograd_lite").rglob("*.py")
+    path = next(p for p in files if re.search(r"^class Node\b", p.read_text(), re.M))
     source = path.read_text()
     tree = ast.parse(source)
     functions: dict[str, ast.AST] = {}

@@ -16,6 +16,7 @@ import contextlib
 import copy
 import gc
 import io
+import json
 import pickle
 import tempfile
 import warnings
@@ -30,7 +31,8 @@ import pandas as pd
 import pytest
 
 import autograd_lite as ag
-from autograd_lite import cli
+from autograd_lite import cli, exercises
+from autograd_lite import compare as cmp
 from autograd_lite.datasets import read_csv
 
 
@@ -47,6 +49,12 @@ class Case:
 
 
 # --- helpers: what a row needs to set up -------------------------------------------------------
+
+
+def _no_warning(run: Callable[[], Any]) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return run()
 
 
 def _in_folder(use: Callable[[Path], Any]) -> Any:
@@ -145,6 +153,47 @@ def _truncated(folder: Path) -> Path:
     return path
 
 
+def _npy_header(shape: tuple[int, ...]) -> bytes:
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": shape}
+    )
+    return header.getvalue()
+
+
+def _zeros_curve(folder: Path) -> Path:
+    """The saved model with a ``loss_curve.npy`` of 10⁸ zeros: 800 MB in a 3.5 MB file."""
+    good = _saved_model(folder)
+    path = folder / "zeros.npz"
+    with (
+        zipfile.ZipFile(good) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
+    ):
+        for name in source.namelist():
+            if name != "loss_curve.npy":
+                target.writestr(name, source.read(name))
+        with target.open("loss_curve.npy", "w") as member:
+            member.write(_npy_header((10**8,)))
+            zeros = bytes(8 * 10**6)
+            for _ in range(100):
+                member.write(zeros)
+    return path
+
+
+def _claimed_coef(name: str, data: bytes) -> tuple[str, bytes]:
+    """A ``coef.npy`` whose header claims shape (1, 10¹¹), 745 GiB, and holds nothing more."""
+    return (name, _npy_header((1, 10**11))) if name == "coef.npy" else (name, data)
+
+
+def _params_with(folder: Path, **changed: Any) -> Path:
+    with np.load(_saved_model(folder), allow_pickle=False) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    arrays["params"] = np.array(json.dumps({**json.loads(str(arrays["params"])), **changed}))
+    path = folder / "edited.npz"
+    np.savez(path, **arrays)
+    return path
+
+
 def _closing_every_file(run: Callable[[], Any]) -> Any:
     """``run()``, and an ``AssertionError`` if it left a file open for the collector to close.
 
@@ -187,6 +236,63 @@ _FRAME = pd.DataFrame(np.arange(8.0).reshape(4, 2), columns=["a", "b"])
 _GRID = np.arange(8.0).reshape(4, 2) - 3.0
 
 ENGINE: list[Case] = [
+    # numbers beyond float64 (issue 19): refused, never a silent inf
+    Case(
+        "a long double beyond float64's range",
+        lambda: ag.Variable(np.array([1.0, np.longdouble("1e4000")]), name="w"),
+        raises=ValueError,
+        message="Variable 'w': the float128 value at [1] is",
+    ),
+    Case(
+        "a 401-digit integer inside a list",
+        lambda: ag.Variable([10**400, 1.0], name="w"),
+        raises=ValueError,
+        message="Variable 'w': the integer at [0] has 401 digits, too large for a float64",
+    ),
+    Case(
+        "mean over an axis a scalar does not have",
+        lambda: ag.mean(ag.Variable(3.0, name="v"), axis=5),
+        raises=ag.ShapeError,
+        message="ag.mean: axis 5 is out of range for 'v' (Variable, shape ()), which has 0 axes",
+    ),
+    Case(
+        "sum over an axis out of range",
+        lambda: ag.sum(ag.Variable([1.0, 2.0], name="v"), axis=5),
+        raises=ag.ShapeError,
+        message="ag.sum: axis 5 is out of range for 'v' (Variable, shape (2,)), which has 1 axes",
+    ),
+    Case(
+        "an axis that is not a whole number",
+        lambda: ag.mean(ag.Variable([1.0, 2.0], name="v"), axis=1.0),
+        raises=TypeError,
+        message="ag.mean: axis must be a whole number, a tuple of them, or None; got float 1.0",
+    ),
+    Case(
+        "a name that is not a string, set after building",
+        lambda: setattr(ag.Variable(1.0, name="v"), "name", 5),
+        raises=TypeError,
+        message="a node's name must be a string or None, got int 5",
+    ),
+    Case(
+        "the log loss of logits of 1e308, with warnings as errors",
+        lambda: _no_warning(
+            lambda: ag.log_loss(ag.sigmoid(ag.Variable([1e308, 1e308])), [1, 0]).value
+        ),
+        result=lambda value: value.tolist() == [0.0, 1e308],
+        expected="[0, 1e308], no RuntimeWarning",
+    ),
+    Case(
+        "writing into an op's value",
+        lambda: ag.sigmoid(ag.Variable([0.0, 1.0]), name="A").value.__setitem__(0, 1.0),
+        raises=ValueError,
+        message="the value of Sigmoid 'A' is read-only: it is computed from its inputs",
+    ),
+    Case(
+        "assigning an op's value",
+        lambda: setattr(ag.sigmoid(ag.Variable([0.0, 1.0]), name="A"), "value", 1.0),
+        raises=AttributeError,
+        message="Sigmoid 'A' is an op: its value is computed from its inputs",
+    ),
     # shapes
     Case(
         "shapes that cannot broadcast",
@@ -419,12 +525,13 @@ ENGINE: list[Case] = [
             f"{where} of a chain 1,000 ops long",
             lambda make=make: make(_differentiated(_chain(1_000))),
             raises=ValueError,
-            message=f"{where}: the graph of Negate 'y' has 1001 nodes, more than max_nodes=200",
+            message=f"{where}: the graph of Negate 'y' has 1001 nodes, more than "
+            f"max_nodes={limit}",
         )
-        for where, make in (
-            ("draw_steps", ag.draw_steps),
-            ("save_steps", lambda y: ag.save_steps(y, Path(tempfile.mkdtemp()) / "steps")),
-            ("step_through", ag.step_through),
+        for where, make, limit in (
+            ("draw_steps", ag.draw_steps, 200),
+            ("save_steps", lambda y: ag.save_steps(y, Path(tempfile.mkdtemp()) / "steps"), 200),
+            ("step_through", ag.step_through, 40),
         )
     ),
 ]
@@ -983,6 +1090,194 @@ ESTIMATOR: list[Case] = [
         result=lambda scores: scores[0] == scores[1],
         expected="the unweighted accuracy (their sum is beyond float64, their ratios are not)",
     ),
+    # -- labels of two kinds, numbers too large, what is not data (issue 19)
+    Case(
+        "fit with labels that mix numbers and strings",
+        lambda: LR(max_iter=1).fit(_data(4)[0], [0, "a", 0, "a"]),
+        raises=ValueError,
+        message="Mix of label input types (string and number): y holds strings (e.g. 'a') "
+        "and numbers (e.g. 0)",
+    ),
+    Case(
+        "score with the labels as strings on a model fitted on numbers",
+        lambda: _fitted().score(_data()[0], _data()[1].astype(str)),
+        raises=ValueError,
+        message="Mix of label input types (string and number): y holds strings ('0', '1'), "
+        "but the model was fitted on numbers: classes_ = [0, 1]",
+    ),
+    Case(
+        "fit with an integer of 401 digits in X",
+        lambda: LR(max_iter=1).fit([[10**400, 1.0], [1.0, 2.0], [3.0, 4.0], [5.0, 6.0]],
+                                   [0, 1, 0, 1]),
+        raises=ValueError,
+        message="X must hold numbers float64 can hold, but X[0, 0] is an integer of 401 "
+        "digits, too large for float64",
+    ),
+    Case(
+        "fit with callback=5",
+        lambda: LR(max_iter=3).fit(*_data(), callback=5),
+        raises=TypeError,
+        message="fit: callback must be callable (a function taking a GradientStep) or None, "
+        "got 5 (int)",
+    ),
+    Case(
+        "fit with X a generator of rows",
+        lambda: LR(max_iter=1).fit((row for row in _data()[0]), _data()[1]),
+        raises=TypeError,
+        message="X is a generator: it can be read only once and does not know its length",
+    ),
+]
+
+
+# --- around the engine: anomaly mode, gradcheck, drawing, the exercises, compare ---------------
+
+def _lecture() -> ag.Node:
+    """The lecture's graph of one example, after backward."""
+    return _differentiated(ag.lecture_graph().L)
+
+
+def _one_example(features: int) -> ag.Node:
+    """The lecture's graph of one example with ``features`` features: 4·features + 4 nodes."""
+    from autograd_lite.lecture import example_loss
+
+    w = [ag.Variable(0.1, name=f"w{j + 1}") for j in range(features)]
+    x = [ag.Constant(1.0, name=f"x{j + 1}") for j in range(features)]
+    return example_loss(w, ag.Variable(0.1, name="b"), x, ag.Constant(1.0, name="y"))
+
+
+def _named(folder: Path, write: Callable[[Path], Any]) -> Any:
+    """``write(folder)``, its error's message with ``folder`` written as ``<folder>``."""
+    try:
+        return write(folder)
+    except OSError as error:
+        raise type(error)(str(error).replace(str(folder), "<folder>")) from None
+
+
+def _users_files_after_save_steps(folder: Path) -> dict[str, bytes]:
+    for name in ("step_1.png", "step_99.pdf"):
+        (folder / name).write_bytes(b"mine")
+    ag.save_steps(_lecture(), folder, format="dot")
+    return {name: (folder / name).read_bytes() for name in ("step_1.png", "step_99.pdf")}
+
+
+def _gradcheck_of_a_graph_built_outside() -> Any:
+    w = ag.Variable([0.5, -0.25], name="w")
+    pre = ag.sum(ag.sigmoid(w * 3.0))
+    return ag.gradcheck(lambda v: pre, [w])
+
+
+TOOLS: list[Case] = [
+    # anomaly mode's switches
+    *(
+        Case(
+            f"set_detect_anomaly({value!r})",
+            lambda value=value: ag.set_detect_anomaly(value),
+            raises=TypeError,
+            message=f"set_detect_anomaly: enabled must be True or False, got {value!r}",
+        )
+        for value in ["no", 1, None]
+    ),
+    Case(
+        "detect_anomaly(enabled='no')",
+        lambda: ag.detect_anomaly(enabled="no").__enter__(),
+        raises=TypeError,
+        message="detect_anomaly: enabled must be True or False, got 'no' (str)",
+    ),
+    # gradcheck
+    Case(
+        "gradcheck(eps='1e-6')",
+        lambda: ag.gradcheck(lambda w: w * w, [ag.Variable([1.0, 2.0])], eps="1e-6"),
+        raises=TypeError,
+        message="gradcheck: eps must be a real number, got '1e-6' (str)",
+    ),
+    Case(
+        "gradcheck(seed='x')",
+        lambda: ag.gradcheck(lambda w: w * w, [ag.Variable([1.0, 2.0])], seed="x"),
+        raises=TypeError,
+        message="gradcheck: seed must be a whole number >= 0, got 'x' (str)",
+    ),
+    Case(
+        "gradcheck of a function that returns a graph built once outside it",
+        lambda: _gradcheck_of_a_graph_built_outside(),
+        raises=ValueError,
+        message="gradcheck: fn did not rebuild its graph from the variables it was given: "
+        "called again, it returned Sum (and 2 more ops) from the graph of its first call",
+    ),
+    # drawing
+    Case(
+        "draw with max_nodes=np.int64(200)",
+        lambda: ag.draw(_lecture(), max_nodes=np.int64(200)).source == ag.draw(_lecture()).source,
+        result=lambda same: same is True,
+        expected="the same picture as max_nodes=200: a numpy integer is a whole number",
+    ),
+    Case(
+        "draw with title=123",
+        lambda: ag.draw(_lecture(), title=123),
+        raises=TypeError,
+        message="draw: title must be a string or None, got 123 (int)",
+    ),
+    Case(
+        "draw(3.0)",
+        lambda: ag.draw(3.0),
+        raises=TypeError,
+        message="draw() takes a node, got float",
+    ),
+    Case(
+        "save_frames with format=None",
+        lambda: _in_folder(
+            lambda folder: ag.step_through(_lecture()).save_frames(folder / "f", format=None)
+        ),
+        raises=TypeError,
+        message="save_frames: format must be 'svg' or 'png', got None (NoneType)",
+    ),
+    Case(
+        "save_html into an existing folder",
+        lambda: _in_folder(lambda folder: _named(folder, ag.step_through(_lecture()).save_html)),
+        raises=IsADirectoryError,
+        message="save_html: <folder> is a folder: give the name of the page to write, e.g. "
+        "<folder>/step_through.html",
+    ),
+    Case(
+        "save_steps into a folder holding the user's step_1.png and step_99.pdf",
+        lambda: _in_folder(_users_files_after_save_steps),
+        result=lambda kept: kept == {"step_1.png": b"mine", "step_99.pdf": b"mine"},
+        expected="both files as they were: only what the library wrote is ever replaced",
+    ),
+    # the exercises and compare
+    Case(
+        "exercises check(da=10**400, ...)",
+        lambda: exercises.one_example_backward.check(
+            da=10**400, dz=None, dw1=None, dw2=None, db=None
+        ),
+        raises=ValueError,
+        message="check(da=...): an integer of 401 digits is too large for float64",
+    ),
+    Case(
+        "exercises OneExampleBackward(x1=10**400)",
+        lambda: exercises.OneExampleBackward(x1=10**400),
+        raises=ValueError,
+        message="OneExampleBackward(x1=...): an integer of 401 digits is too large for float64",
+    ),
+    Case(
+        "compare with w=[nan, 0, 0]",
+        lambda: cmp.compare(*_data(20), w=[np.nan, 0, 0], steps=1, repeats=1),
+        raises=ValueError,
+        message="w must be 3 finite numbers, but w[0] is nan (1 NaN or inf in all)",
+    ),
+    Case(
+        "compare(...).plot(123)",
+        lambda: cmp.compare(*_data(20), steps=1, repeats=1).plot(123),
+        raises=TypeError,
+        message="plot: target must be a file name (.png, .svg or .pdf), a matplotlib Axes or "
+        "None, got 123 (int)",
+    ),
+    Case(
+        "step_through of the one-example graph with 49 features (200 nodes)",
+        lambda: ag.step_through(_differentiated(_one_example(49))),
+        raises=ValueError,
+        message="step_through: the graph of LogLoss 'L' has 200 nodes, more than max_nodes=40, "
+        "the most it draws in a few seconds",
+    ),
 ]
 
 
@@ -1016,6 +1311,54 @@ FILES_AND_CLI: list[Case] = [
             ("draw", lambda folder: ["--out", str(folder / "graph.dot")]),
             ("demo", lambda folder: ["--target", "y", "--out", str(folder / "out")]),
         ]
+    ),
+    Case(
+        "explain --csv with a label nan",
+        lambda: _in_folder(
+            lambda folder: _cli("explain", "--csv", str(_file(folder, "nan.csv",
+                                                              "x1,y\n1,1\n2,nan\n")))
+        ),
+        result=lambda ran: ran.status == 2
+        and "nan.csv, line 3, column 'y': the label 'nan' is not a finite number" in ran.err,
+        expected="exit 2 and the message naming the file, the line and the column",
+    ),
+    Case(
+        "explain --csv with a quote never closed",
+        lambda: _in_folder(
+            lambda folder: _cli("explain", "--csv", str(_file(folder, "quote.csv",
+                                                              'x1,y\n1,1\n"2,0\n3,1\n4,0\n')))
+        ),
+        result=lambda ran: ran.status == 2
+        and 'quote.csv, line 3: a quote (") opened on line 3 is never closed, so the csv '
+        "module reads everything after it, to line 5, as one cell" in ran.err,
+        expected="exit 2 and the message naming the quote and the line it opens on",
+    ),
+    Case(
+        "explain --weights 10 on data near 1e308",
+        lambda: _in_folder(
+            lambda folder: _cli("explain", "--csv", str(_file(folder, "big.csv",
+                                                              "x1,y\n1e308,1\n-1e308,0\n")),
+                                "--weights", "10")
+        ),
+        result=lambda ran: ran.status == 0
+        and "dZ = A − y = [0, 0]" in ran.out
+        and "RuntimeWarning" not in ran.err
+        and "autograd-lite explain: note: a number went beyond float64's range" in ran.err,
+        expected="exit 0, the right result (z = ±inf, no loss) and a note, no numpy warning",
+    ),
+    Case(
+        "draw --steps naming a file, not a folder",
+        lambda: _in_folder(
+            lambda folder: (
+                folder,
+                _cli("draw", "--steps", str(_file(folder, "afile", "mine")), "--steps-format",
+                     "dot"),
+            )
+        ),
+        result=lambda made: made[1].status == 2
+        and f"save_steps: {made[0] / 'afile'} is a file, not a folder" in made[1].err
+        and ".tmp" not in made[1].err,
+        expected="exit 2 and the message naming the path given, never a hidden temporary one",
     ),
     # saved models
     Case(
@@ -1053,16 +1396,44 @@ FILES_AND_CLI: list[Case] = [
         raises=ValueError,
         message="truncated.npz: not a saved LogisticRegression (.npz), or a damaged one",
     ),
+    Case(
+        "LogisticRegression.load of a compressed loss_curve.npy of 10**8 zeros",
+        lambda: _in_folder(lambda folder: ag.LogisticRegression.load(_zeros_curve(folder))),
+        raises=ValueError,
+        message="zeros.npz: the saved model is damaged or was not written by "
+        "LogisticRegression.save: its member 'loss_curve.npy' claims an array of shape "
+        "(100000000,) and dtype float64 (762 MiB), more than a saved model may hold (64 MiB "
+        "an array); refusing to read it",
+    ),
+    Case(
+        "LogisticRegression.load of a coef.npy whose header claims shape (1, 10**11)",
+        lambda: _in_folder(
+            lambda folder: ag.LogisticRegression.load(_rewritten(folder, _claimed_coef))
+        ),
+        raises=ValueError,
+        message="changed.npz: the saved model is damaged or was not written by "
+        "LogisticRegression.save: its member 'coef.npy' claims an array of shape "
+        "(1, 100000000000) and dtype float64 (745 GiB)",
+    ),
+    Case(
+        "LogisticRegression.load of a file whose params hold max_iter 0",
+        lambda: _in_folder(
+            lambda folder: ag.LogisticRegression.load(_params_with(folder, max_iter=0))
+        ),
+        raises=ValueError,
+        message="edited.npz: 'params' holds a value the model refuses: max_iter must be an "
+        "integer >= 1, got 0",
+    ),
     # negative numbers, in every notation, after a value option
     *(
         Case(
             f"quickstart --w1 {value}",
             lambda value=value: _cli("quickstart", "--w1", value),
             result=lambda ran, shown=shown: ran.status == 0
-            and f"w1 = {shown}, w2 = -0.4" in ran.out,
+            and f"w1 = {shown}, w2 = −0.4" in ran.out,
             expected=f"exit 0, and w1 = {shown}",
         )
-        for value, shown in [("-1e3", "-1000"), ("-.5e1", "-5"), ("-1E+3", "-1000")]
+        for value, shown in [("-1e3", "−1000"), ("-.5e1", "−5"), ("-1E+3", "−1000")]
     ),
     Case(
         "quickstart --w1 -inf",
@@ -1074,7 +1445,7 @@ FILES_AND_CLI: list[Case] = [
     Case(
         "explain --weights starting with a negative number in exponent notation",
         lambda: _cli("explain", "--m", "3", "--weights", "-1e-1,2E-1", "--b", "-1e-3"),
-        result=lambda ran: ran.status == 0 and "w = [-0.1, 0.2], b = -0.001" in ran.out,
+        result=lambda ran: ran.status == 0 and "w = [−0.1, 0.2], b = −0.001" in ran.out,
         expected="exit 0, with w = [-0.1, 0.2] and b = -0.001",
     ),
     *(
@@ -1091,7 +1462,7 @@ FILES_AND_CLI: list[Case] = [
 ]
 
 
-CATALOGUE = [*ENGINE, *ESTIMATOR, *FILES_AND_CLI]
+CATALOGUE = [*ENGINE, *ESTIMATOR, *TOOLS, *FILES_AND_CLI]
 
 
 @pytest.mark.parametrize("case", CATALOGUE, ids=[case.name for case in CATALOGUE])

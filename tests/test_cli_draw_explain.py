@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autograd_lite.cli import main
+from autograd_lite.draw import WRITTEN_RECORD
 from autograd_lite.explain import explain, format_value
 from autograd_lite.lecture import lecture_graph
 
@@ -25,9 +26,9 @@ def test_explain_prints_the_steps_for_the_given_values(capsys):
 def test_explain_defaults_are_the_lectures_example(capsys):
     assert main(["explain", "--digits", "3"]) == 0
     out = capsys.readouterr().out
-    assert " 3. dz = da · a(1 − a) = dL · (a − y) = 1 · (0.75 − 1) = -0.25" in out
-    assert " 6. dw1 = x1 · d(w1 · x1) = x1 · dz = 2 · (-0.25) = -0.499" in out
-    assert " 9. db = dz = -0.25" in out
+    assert " 3. dz = da · a(1 − a) = dL · (a − y) = 1 · (0.75 − 1) = −0.25" in out
+    assert " 6. dw1 = x1 · d(w1 · x1) = x1 · dz = 2 · (−0.25) = −0.499" in out
+    assert " 9. db = dz = −0.25" in out
 
 
 @pytest.mark.parametrize(
@@ -55,7 +56,7 @@ def test_draw_dot_holds_the_given_values_and_gradients(tmp_path):
 def test_draw_steps_writes_one_picture_per_step_and_the_slideshow(tmp_path, capsys):
     folder = tmp_path / "steps"
     assert main(["draw", "--steps", str(folder), "--steps-format", "png"]) == 0
-    assert sorted(p.name for p in folder.iterdir()) == [
+    assert sorted(p.name for p in folder.iterdir() if p.name != WRITTEN_RECORD) == [
         *(f"step_{k:02d}.png" for k in range(1, 10)),
         "steps.html",
     ]
@@ -147,7 +148,8 @@ def test_draw_steps_as_dot_needs_no_graphviz(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PATH", str(empty))
     folder = tmp_path / "steps"
     assert main(["draw", "--steps", str(folder), "--steps-format", "dot"]) == 0
-    assert sorted(p.name for p in folder.iterdir()) == [f"step_{k:02d}.dot" for k in range(1, 10)]
+    written = sorted(p.name for p in folder.iterdir() if p.name != WRITTEN_RECORD)
+    assert written == [f"step_{k:02d}.dot" for k in range(1, 10)]
     assert capsys.readouterr().out == f"wrote 9 step pictures in {folder}\n"
     assert "step 3 of 9: dz = da" in (folder / "step_03.dot").read_text(encoding="utf-8")
     svg_folder = tmp_path / "svg-steps"
@@ -172,8 +174,8 @@ def test_explain_takes_the_lectures_views(capsys):
     g = lecture_graph()
     g.L.backward()
     assert str(explain(g.L, digits=4, collapse=True, fused=False)) in out
-    assert " 3. dz = da · a(1 − a) = (-1.333) · 0.7503(1 − 0.7503) = -0.2497" in out
-    assert " 4. dw1 = x1 · dz = 2 · (-0.2497) = -0.4995" in out
+    assert " 3. dz = da · a(1 − a) = (−1.333) · 0.7503(1 − 0.7503) = −0.2497" in out
+    assert " 4. dw1 = x1 · dz = 2 · (−0.2497) = −0.4995" in out
 
 
 def test_draw_writes_the_step_through_page(tmp_path, capsys):

@@ -13,6 +13,7 @@ from autograd_lite import compare as cmp
 from autograd_lite.cli import main
 from autograd_lite.explain import explain, explain_update
 from autograd_lite.lecture import lecture_graph
+from autograd_lite.notation import format_value as _g
 
 # --- no command -------------------------------------------------------------------------------
 
@@ -35,27 +36,27 @@ def test_quickstart_prints_forward_backward_the_check_and_the_update(capsys):
     g.L.backward()
     assert out.splitlines()[:3] == [
         "The lecture's graph for one example",
-        "  the example:    x1 = 2, x2 = -1, y = 1",
-        "  the parameters: w1 = 0.3, w2 = -0.4, b = 0.1",
+        "  the example:    x1 = 2, x2 = −1, y = 1",
+        "  the parameters: w1 = 0.3, w2 = −0.4, b = 0.1",
     ]
     assert "\nforward:\n  z = w1·x1 + w2·x2 + b = 1.1\n  a = σ(z)              = 0.75026\n" in out
     assert "  L = L(a, y)           = 0.287335\n" in out
     block = "\n".join(
         [
             "  dL  = 1",
-            "  da  = -1.33287",
-            "  dz  = -0.24974",
-            "  dw1 = -0.49948",
+            "  da  = −1.33287",
+            "  dz  = −0.24974",
+            "  dw1 = −0.49948",
             "  dw2 = 0.24974",
-            "  db  = -0.24974",
+            "  db  = −0.24974",
         ]
     )
     assert block in out
-    assert "check: dz = a − y = 0.75026 − 1 = -0.24974, the same as dz" in out
+    assert "check: dz = a − y = 0.75026 − 1 = −0.24974, the same as dz" in out
     updates = [f"  {u.formula_with_numbers}" for u in explain_update(g.L, 0.1)]
     assert out.endswith("update, one step of gradient descent with α = 0.1:\n"
                         + "\n".join(updates) + "\n")
-    assert "  w1 := w1 − α·dw1 = 0.3 − 0.1 · (-0.49948) = 0.349948" in updates
+    assert "  w1 := w1 − α·dw1 = 0.3 − 0.1 · (−0.49948) = 0.349948" in updates
 
 
 @pytest.mark.parametrize(
@@ -77,7 +78,7 @@ def test_quickstart_alpha_sets_the_update_step(capsys):
     assert main(["quickstart", "--alpha", "0.5"]) == 0
     out = capsys.readouterr().out
     assert "with α = 0.5:" in out
-    assert "  w1 := w1 − α·dw1 = 0.3 − 0.5 · (-0.49948) = 0.54974" in out
+    assert "  w1 := w1 − α·dw1 = 0.3 − 0.5 · (−0.49948) = 0.54974" in out
 
 
 # --- explain: the update step at the end ------------------------------------------------------
@@ -106,34 +107,35 @@ def _numpy_step(X, y, w, b):
 
 
 def test_explain_m_explains_the_vectorized_cost_of_the_first_m_examples(capsys):
-    assert main(["explain", "--m", "5"]) == 0
+    assert main(["explain", "--m", "5", "--first"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == "J over the first 5 examples of the shipped breast-cancer data, standardised"
     assert lines[1] == "features: mean radius, mean texture; w = [0, 0], b = 0"
-    assert "Backward pass of J" in out and "m = 5: J averages 5 entries" in out
+    assert "Backward pass of J in lecture 2's convention" in out
+    assert "J = (1/m) Σ L(i), m = 5" in " ".join(out.split())
     X, y, _ = cmp.shipped_data()
     _, dw, db = _numpy_step(X[:5, :2], y[:5], [0.0, 0.0], 0.0)
-    dw_text = f"[{dw[0]:.6g}, {dw[1]:.6g}]"
+    dw_text = f"[{_g(dw[0])}, {_g(dw[1])}]"
     # lecture 2's convention, chosen for its cost: dw = (1/m)·Xᵀ·dZ with dZ = A − Y
     assert re.search(rf"dw = \(1/m\) · Xᵀ · dZ = .* = {re.escape(dw_text)}$", out, re.MULTILINE)
-    assert f"  b := b − α·db = 0 − 0.1 · {db:.6g} = {-0.1 * db:.6g}" in out
-    new_w = f"[{-0.1 * dw[0]:.6g}, {-0.1 * dw[1]:.6g}]"
-    assert out.endswith(f"  w := w − α·dw = {new_w}\n  b := b − α·db = 0 − 0.1 · {db:.6g} = "
-                        f"{-0.1 * db:.6g}\n")
+    assert f"  b := b − α·db = 0 − 0.1 · {_g(db)} = {_g(-0.1 * db)}" in out
+    new_w = f"[{_g(-0.1 * dw[0])}, {_g(-0.1 * dw[1])}]"
+    assert out.endswith(f"  w := w − α·dw = {new_w}\n  b := b − α·db = 0 − 0.1 · {_g(db)} = "
+                        f"{_g(-0.1 * db)}\n")
 
 
 def test_explain_m_takes_features_weights_and_bias(capsys):
-    argv = ["explain", "--m", "8", "--features", "worst radius,2,30", "--weights", "0.5,-1,2",
-            "--b", "0.25"]
+    argv = ["explain", "--m", "8", "--first", "--features", "worst radius,2,30", "--weights",
+            "0.5,-1,2", "--b", "0.25"]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "features: worst radius, mean texture, worst fractal dimension; w = [0.5, -1, 2], " \
+    assert "features: worst radius, mean texture, worst fractal dimension; w = [0.5, −1, 2], " \
            "b = 0.25" in out
     X, y, names = cmp.shipped_data()
     columns = [names.index("worst radius"), 1, 29]
     *_, db = _numpy_step(X[:8][:, columns], y[:8], [0.5, -1.0, 2.0], 0.25)
-    assert re.search(rf"db = \(1/m\) · Σ dZ = .* = {re.escape(f'{db:.6g}')}$", out, re.MULTILINE)
+    assert re.search(rf"db = \(1/m\) · Σ dZ = .* = {re.escape(_g(db))}$", out, re.MULTILINE)
 
 
 def test_explain_and_draw_read_a_csv(tmp_path, capsys):
@@ -141,12 +143,12 @@ def test_explain_and_draw_read_a_csv(tmp_path, capsys):
     path.write_text("x1,x2,y\n2,-1,1\n1,3,0\n0.5,0.5,1\n")
     assert main(["explain", "--csv", str(path), "--weights", "0.3,-0.4", "--b", "0.1"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"J over {path}\nfeatures: x1, x2; w = [0.3, -0.4], b = 0.1\n")
+    assert out.startswith(f"J over {path}\nfeatures: x1, x2; w = [0.3, −0.4], b = 0.1\n")
     X = np.array([[2.0, -1.0], [1.0, 3.0], [0.5, 0.5]])
     *_, db = _numpy_step(X, np.array([1.0, 0.0, 1.0]), [0.3, -0.4], 0.1)
-    assert re.search(rf"db = \(1/m\) · Σ dZ = .* = {re.escape(f'{db:.6g}')}$", out, re.MULTILINE)
+    assert re.search(rf"db = \(1/m\) · Σ dZ = .* = {re.escape(_g(db))}$", out, re.MULTILINE)
     dot = tmp_path / "g.dot"
-    assert main(["draw", "--csv", str(path), "--m", "2", "--out", str(dot)]) == 0
+    assert main(["draw", "--csv", str(path), "--m", "2", "--first", "--out", str(dot)]) == 0
     assert f"J over the first 2 examples of {path}" in capsys.readouterr().out
     assert "shape (2, 2)" in dot.read_text(encoding="utf-8")
 
@@ -174,7 +176,7 @@ def test_draw_m_highlight_names_the_vectorized_graphs_nodes(tmp_path, capsys):
 def test_draw_m_steps_writes_one_picture_per_backward_step(tmp_path, capsys):
     folder = tmp_path / "steps"
     assert main(["draw", "--m", "4", "--steps", str(folder), "--steps-format", "dot"]) == 0
-    assert len(list(folder.iterdir())) == 6  # dJ, dL, dA, dZ, dw, db: the lecture's steps
+    assert len(list(folder.glob("step_*.dot"))) == 6  # dJ, dL, dA, dZ, dw, db: the lecture's steps
 
 
 @pytest.mark.parametrize(
@@ -236,7 +238,8 @@ def test_the_csv_format_is_in_the_help(capsys):
 
 def test_the_command_prints_the_table_and_writes_the_chart(tmp_path, capsys):
     chart = tmp_path / "speed.svg"
-    argv = ["compare", "--steps", "1", "--repeats", "1", "--m", "30", "--chart", str(chart)]
+    argv = ["compare", "--steps", "1", "--repeats", "1", "--m", "30", "--first", "--chart",
+            str(chart)]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert out.startswith(
@@ -292,3 +295,70 @@ def test_compare_options_are_checked_by_argparse(capsys, arguments, message):
         main(["compare", *arguments])
     assert caught.value.code == 2
     assert message in capsys.readouterr().err
+
+
+# --- hostile CSVs and numbers (issue 19) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["nan", "NaN", " inf", "-inf", "Infinity"])
+def test_read_csv_names_the_file_and_line_of_a_label_that_is_not_a_finite_number(tmp_path, label):
+    from autograd_lite.datasets import read_csv
+
+    path = tmp_path / "labels.csv"
+    path.write_text(f"x1,y\n1,0\n2,{label}\n3,1\n")
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))}, line 3, column 'y': the "
+                       rf"label {re.escape(repr(label.strip()))} is not a finite number"):
+        read_csv(path, "y")
+
+
+def test_a_nan_label_in_the_csv_exits_2_naming_file_and_line(tmp_path, capsys):
+    path = tmp_path / "labels.csv"
+    path.write_text("x1,y\n1,1\n2,nan\n")
+    assert main(["explain", "--csv", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}, line 3, column 'y': the label 'nan' is not a finite number" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "opened"),
+    [
+        ('x1,y\n1,1\n"2,0\n3,1\n4,0\n', 3),
+        ('x1,y\n"1,1\n2,0\n', 2),
+        ('x1,y\n1,0\n2,"1\n3,0\n4,1\n', 3),
+    ],
+)
+def test_read_csv_says_a_quote_is_never_closed_and_the_line_it_opens_on(tmp_path, text, opened):
+    from autograd_lite.datasets import read_csv
+
+    path = tmp_path / "quote.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))}, line {opened}: a quote "
+                       rf"\(\"\) opened on line {opened} is never closed"):
+        read_csv(path, "y")
+
+
+def test_a_quoted_cell_over_two_lines_is_still_read(tmp_path):
+    from autograd_lite.datasets import read_csv
+
+    path = tmp_path / "ok.csv"
+    path.write_text('x1,y\n1,"ye\ns"\n2,no\n')
+    X, y, _ = read_csv(path, "y")
+    assert X.tolist() == [[1.0], [2.0]] and y.tolist() == ["ye\ns", "no"]
+
+
+@pytest.mark.parametrize("command", ["explain", "draw"])
+def test_weights_that_overflow_float64_give_the_right_result_and_no_raw_numpy_warning(
+    tmp_path, capsys, command
+):
+    path = tmp_path / "big.csv"
+    path.write_text("x1,y\n1e308,1\n-1e308,0\n")
+    more = ["--out", str(tmp_path / "g.dot")] if command == "draw" else []
+    assert main([command, "--csv", str(path), "--weights", "10", *more]) == 0
+    captured = capsys.readouterr()
+    assert "RuntimeWarning" not in captured.err and ".py:" not in captured.err
+    assert captured.err == (
+        f"autograd-lite {command}: note: a number went beyond float64's range (±1.8e308) and "
+        "was taken as ±inf, as IEEE arithmetic does; the results above follow from that\n"
+    )
+    if command == "explain":  # z = ±inf: σ(z) is exactly 1 and 0, the labels: no loss
+        assert "dZ = A − y = [0, 0]" in captured.out

@@ -251,3 +251,36 @@ def test_a_chart_name_without_a_known_extension_is_refused(tmp_path, small_resul
     with pytest.raises(ValueError, match=r"end the name in \.png, \.svg, \.pdf"):
         small_result.plot(tmp_path / "speed.jpg")
     assert not (tmp_path / "speed.jpg").exists()
+
+
+# --- hostile arguments (issue 19) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("w", "said"),
+    [
+        ([np.nan, 0.0, 0.0], r"w\[0\] is nan"),
+        ([0.0, 0.0, np.inf], r"w\[2\] is inf"),
+        ([0.0, -np.inf, np.nan], r"w\[1\] is -inf"),
+    ],
+)
+def test_compare_names_a_weight_that_is_not_finite_not_the_shape(w, said):
+    X, y, _ = cmp.shipped_data()
+    with pytest.raises(ValueError, match=rf"^w must be 3 finite numbers, but {said}") as caught:
+        cmp.compare(X[:20, :3], y[:20], w=w, **TINY)
+    assert "got shape (3,)" not in str(caught.value)
+
+
+def test_compare_still_names_the_shape_of_a_w_of_the_wrong_shape():
+    X, y, _ = cmp.shipped_data()
+    with pytest.raises(ValueError, match=r"w must be 3 finite numbers \(shape \(3,\)\), got "
+                       r"shape \(2,\)"):
+        cmp.compare(X[:20, :3], y[:20], w=[0.0, 0.0], **TINY)
+
+
+@pytest.mark.parametrize("target", [123, 1.5, ["speed.png"], b"speed.png"])
+def test_plot_refuses_a_target_that_is_no_file_name_or_axes(small_result, target):
+    with pytest.raises(TypeError, match=rf"plot: target must be a file name \(.png, .svg or "
+                       rf".pdf\), a matplotlib Axes or None, got {re.escape(repr(target))} "
+                       rf"\({type(target).__name__}\)"):
+        small_result.plot(target)

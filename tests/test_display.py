@@ -52,13 +52,13 @@ def _svg(picture) -> ET.Element:
 
 def test_a_column_vector_is_one_line_in_explanations_and_rows_in_drawings() -> None:
     J = _column_graph()
-    assert format_value(np.array([[0.3], [-0.4]])) == "[[0.3], [-0.4]]"
+    assert format_value(np.array([[0.3], [-0.4]])) == "[[0.3], [−0.4]]"
     text = str(ag.explain(J))
     assert "\\n" not in text and "[[" in text
     source = ag.draw(J).source
     assert "\\n" not in source
     rows = source.replace("&#91;", "[").replace("&#93;", "]")
-    assert "<TD>[[0.3],</TD></TR><TR><TD> [-0.4]]</TD>" in rows
+    assert "<TD>[[0.3],</TD></TR><TR><TD> [−0.4]]</TD>" in rows
     _svg(ag.draw(J))
 
 
@@ -104,7 +104,7 @@ def test_a_name_is_filled_in_as_text_never_as_a_placeholder() -> None:
     g = ag.lecture_graph(differentiate_x=True)
     g.x1.name = "{zzz}"
     g.L.backward()
-    assert "∂(w1 · {zzz})/∂w1 = {zzz} = 2" in ag.draw(g.L, derivatives=True).source
+    assert "∂(×)/∂w1 = {zzz} = 2" in ag.draw(g.L, derivatives=True).source
 
 
 def test_names_are_shown_safely() -> None:

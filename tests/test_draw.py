@@ -66,7 +66,7 @@ def test_dot_text_holds_each_nodes_name_value_and_gradient_as_formatted():
         assert f"<B>{name}</B>" in source
         assert f"value {format_value(node.value, 4)}" in source
         assert f"d{name} = {format_value(node.grad, 4)}" in source
-    assert "<B>w1 · x1</B>" in source and "d(w1 · x1) = -0.475" in source
+    assert "<B>w1 · x1</B>" in source and "d(w1 · x1) = −0.475" in source
     assert "Sigmoid: a = σ(z)" in source and "Add: z = w1 · x1 + w2 · x2 + b" in source
     assert "<B>y</B>" in source and "value 1" in source
     # One box per node, constants included; one edge per input.
@@ -109,7 +109,7 @@ def test_arrays_show_shape_and_a_short_summary():
     J.backward()
     source = html.unescape(draw(J).source)  # labels write [ and ] as character references
     assert "shape (6, 2)" in source and "mean 5.5, min 0, max 11" in source
-    assert "shape (2,)" in source and "[0.5, -1]" in source
+    assert "shape (2,)" in source and "[0.5, −1]" in source
     assert "dw:" in source and format_value(w.grad, 4) in source
 
 
@@ -119,10 +119,10 @@ def test_edges_carry_the_local_derivatives_of_the_op_classes():
     source = draw(g.L, derivatives=True).source
     a = g.a.value
     assert f"∂a/∂z = a(1 − a) = {format_value(a * (1 - a), 4)}" in source
-    assert "∂(w1 · x1)/∂w1 = x1 = 1" in source
+    assert "∂(×)/∂w1 = x1 = 1" in source  # short names: the edge shows which two boxes
     assert "∂z/∂b = 1>" in source  # a constant slope is written once, not "= 1 = 1"
     assert "= 1 = 1" not in source
-    assert "∂L/∂a = −y/a + (1 − y)/(1 − a)" in source
+    assert "∂L/∂a =<BR/>−y/a + (1 − y)/(1 − a)<BR/>= " in source  # long: on three lines
     assert "shortcut: dz = dL · (a − y)" in source
     # No derivative on the edge from the label y: no gradient flows into a constant.
     (y_edge,) = [e for e in edge_statements(source) if e.strip().startswith("n10 ")]
@@ -196,7 +196,7 @@ def test_svg_renders_and_shows_values_and_gradients():
     picture = draw(g.L)
     assert isinstance(picture, graphviz.Digraph) and isinstance(picture, Drawing)
     texts = svg_texts(picture.pipe(format="svg"))
-    for expected in ("w1", "value 0.5", "dw1 = -0.475", "dz = -0.475", "da = -1.905", "dL = 1"):
+    for expected in ("w1", "value 0.5", "dw1 = −0.475", "dz = −0.475", "da = −1.905", "dL = 1"):
         assert expected in texts
     assert "image/svg+xml" in picture._repr_mimebundle_()
 
@@ -244,7 +244,7 @@ def test_save_steps_writes_one_file_per_step_and_a_slideshow(tmp_path):
     g.L.backward()
     written = save_steps(g.L, tmp_path / "steps")
     assert [p.name for p in written] == [f"step_{k:02d}.svg" for k in range(1, 12)] + ["steps.html"]
-    assert "dz = -0.475" in svg_texts(written[2].read_bytes())
+    assert "dz = −0.475" in svg_texts(written[2].read_bytes())
     page = written[-1].read_text(encoding="utf-8")
     # the page is step_through's (autograd_lite/pages.py), each frame a figure
     assert page.count('<figure class="frame"') == 11 and page.count("<svg") == 11
@@ -257,7 +257,7 @@ def test_without_graphviz_dot_text_works_and_rendering_says_how_to_install(no_do
     g = _graph()
     g.L.backward()
     picture = draw(g.L)
-    assert "dz = -0.475" in picture.source
+    assert "dz = −0.475" in picture.source
     assert save(picture, tmp_path / "g.dot").exists()
     for attempt in (
         lambda: save(picture, tmp_path / "g.svg"),
@@ -329,7 +329,7 @@ def test_digits_accepts_any_integer_type_from_1():
     g = _graph()
     g.L.backward()
     assert draw(g.L, digits=np.int64(3)).source == draw(g.L, digits=3).source
-    assert "dz = -0.5" in draw(g.L, digits=1).source
+    assert "dz = −0.5" in draw(g.L, digits=1).source
 
 
 def test_draw_refuses_gradients_from_two_backward_passes():
@@ -340,7 +340,7 @@ def test_draw_refuses_gradients_from_two_backward_passes():
         draw(g.L)
     assert "dz" not in draw(g.L, gradients=False).source  # the forward picture is still fine
     g.L.backward()
-    assert "dw1 = -0.475" in draw(g.L).source
+    assert "dw1 = −0.475" in draw(g.L).source
 
 
 @pytest.mark.parametrize("backward_first", [True, False])
@@ -471,3 +471,100 @@ def test_unpinned_frames_are_the_librarys_drawing_alone():
     assert all("pos=" in frame.source for frame in pinned)  # Graphviz's places, one layout
     assert all("pos=" not in frame.source for frame in loose)  # the same with any Graphviz
     assert [f.source.count("label=<") for f in loose] == [f.source.count("label=<") for f in pinned]
+
+
+# --- hostile arguments (issue 19) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit", [np.int64(200), np.int32(200), np.uint8(200)])
+def test_max_nodes_takes_numpy_integers_which_are_whole_numbers(limit):
+    g = _graph()
+    g.L.backward()
+    assert draw(g.L, max_nodes=limit).source == draw(g.L).source
+    assert len(draw_steps(g.L, max_nodes=limit, pinned=False)) == len(draw_steps(g.L, pinned=False))
+
+
+@pytest.mark.parametrize("limit", [np.float64(200.0), 200.0, True, "200", 0, np.int64(-1)])
+def test_max_nodes_still_refuses_what_is_not_a_whole_number_at_least_1(limit):
+    with pytest.raises(ValueError, match=r"draw: max_nodes must be a whole number ≥ 1"):
+        draw(_graph().L, max_nodes=limit)
+
+
+@pytest.mark.parametrize("title", [123, b"bytes", ["a"], 1.5])
+def test_draw_refuses_a_title_that_is_not_text_naming_it(title):
+    with pytest.raises(TypeError, match=rf"draw: title must be a string or None, got "
+                       rf"{re.escape(repr(title))} \({type(title).__name__}\)"):
+        draw(_graph().L, title=title)
+
+
+@pytest.mark.parametrize("what", [3.0, None, np.ones(2), "L"])
+@pytest.mark.parametrize("function", [draw, draw_steps])
+def test_drawing_something_that_is_not_a_node_says_it_takes_a_node(function, what):
+    name = function.__name__
+    with pytest.raises(TypeError, match=rf"^{name}\(\) takes a node, got {type(what).__name__}"):
+        function(what)
+
+
+def test_save_steps_of_something_that_is_not_a_node_says_it_takes_a_node(tmp_path):
+    with pytest.raises(TypeError, match=r"^save_steps\(\) takes a node, got float"):
+        save_steps(3.0, tmp_path / "steps")
+    assert not (tmp_path / "steps").exists()
+
+
+def test_save_steps_never_removes_or_replaces_files_it_did_not_write(tmp_path):
+    g = _graph()
+    g.L.backward()
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    theirs = {"step_1.png": b"my png", "step_99.pdf": b"my pdf", "notes.txt": b"notes"}
+    for name, data in theirs.items():
+        (folder / name).write_bytes(data)
+    written = save_steps(g.L, folder, format="dot")
+    assert all((folder / name).read_bytes() == data for name, data in theirs.items())
+    assert {p.name for p in written} <= {p.name for p in folder.iterdir()}
+
+
+def test_save_steps_refuses_to_replace_a_file_of_the_same_name_that_it_did_not_write(tmp_path):
+    g = _graph()
+    g.L.backward()
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "step_01.dot").write_bytes(b"my own step one")
+    with pytest.raises(FileExistsError, match=rf"{re.escape(str(folder / 'step_01.dot'))} "
+                       r"was not written by autograd_lite"):
+        save_steps(g.L, folder, format="dot")
+    assert (folder / "step_01.dot").read_bytes() == b"my own step one"
+    assert sorted(p.name for p in folder.iterdir()) == ["step_01.dot"]  # nothing written
+
+
+def test_save_steps_replaces_and_removes_only_what_an_earlier_run_wrote(tmp_path):
+    g = _graph()
+    g.L.backward()
+    folder = tmp_path / "steps"
+    first = save_steps(g.L, folder, format="dot")  # 11 frames
+    small = ag.log_loss(ag.sigmoid(ag.Variable(0.5, name="z"), name="a"), 1.0, name="L")
+    small.backward()
+    (folder / "step_1.dot").write_bytes(b"mine")
+    edited = folder / "step_11.dot"
+    edited.write_bytes(b"edited by hand since")  # the user's now: kept
+    second = save_steps(small, folder, format="dot")
+    assert len(second) < len(first)
+    names = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+    assert names == {p.name for p in second} | {"step_1.dot", "step_11.dot"}
+    assert edited.read_bytes() == b"edited by hand since"
+    assert [p.read_text(encoding="utf-8") for p in second] == [
+        f.source for f in draw_steps(small, pinned=True)
+    ]
+
+
+def test_save_steps_into_a_path_that_is_a_file_names_that_path(tmp_path):
+    g = _graph()
+    g.L.backward()
+    target = tmp_path / "afile"
+    target.write_text("mine")
+    with pytest.raises(NotADirectoryError, match=rf"^save_steps: {re.escape(str(target))} is a "
+                       r"file, not a folder") as caught:
+        save_steps(g.L, target, format="dot")
+    assert ".tmp" not in str(caught.value)
+    assert target.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]

@@ -683,3 +683,26 @@ def test_feedback_prints_for_a_terminal_and_escapes_for_a_notebook() -> None:
 def test_the_exercises_are_reachable_from_the_package() -> None:
     assert ag.exercises is exercises
     assert exercises.one_example_backward is ag.exercises.one_example_backward
+
+
+# --- numbers too large for float64 (issue 19) ----------------------------------------------------
+
+
+@given(digits=st.integers(310, 2000), sign=st.sampled_from([1, -1]))
+def test_check_refuses_an_answer_too_large_for_float64_naming_it(digits, sign):
+    huge = sign * 10 ** (digits - 1)
+    with pytest.raises(ValueError, match=rf"^check\(da=...\): an integer of {digits} digits is "
+                       r"too large for float64"):
+        exercises.one_example_backward.check(da=huge, dz=None, dw1=None, dw2=None, db=None)
+
+
+@pytest.mark.parametrize("name", ["x1", "x2", "w1", "w2", "b", "y"])
+def test_one_example_backward_refuses_a_given_number_too_large_for_float64_naming_it(name):
+    with pytest.raises(ValueError, match=rf"^OneExampleBackward\({name}=...\): an integer of "
+                       r"401 digits is too large for float64"):
+        exercises.OneExampleBackward(**{name: 10**400})
+
+
+def test_a_given_array_with_an_integer_too_large_for_float64_is_named():
+    with pytest.raises(ValueError, match=r"an integer of 401 digits is too large for float64"):
+        exercises.LoopStep(X=[[10**400, 1.0], [1.0, 2.0]], y=[0, 1], w=[0.0, 0.0])

@@ -99,3 +99,82 @@ def test_gradcheck_refuses_a_step_or_tolerance_that_cannot_work(option, value) -
     w = ag.Variable([1.0, 2.0], name="w")
     with pytest.raises(ValueError, match=rf"gradcheck: {option} must be finite and"):
         ag.gradcheck(lambda w: ag.sum(w * w), [w], **{option: value})
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("eps", "1e-6"), ("atol", None), ("rtol", [1e-5]), ("eps", True), ("atol", 1 + 0j),
+])
+def test_gradcheck_refuses_a_step_or_tolerance_that_is_not_a_number_naming_it(
+    option, value
+) -> None:
+    w = ag.Variable([1.0, 2.0], name="w")
+    with pytest.raises(
+        TypeError, match=rf"gradcheck: {option} must be a real number, got {re.escape(repr(value))}"
+    ):
+        ag.gradcheck(lambda w: ag.sum(w * w), [w], **{option: value})
+
+
+@pytest.mark.parametrize("seed", ["x", 1.5, -1, True, None])
+def test_gradcheck_refuses_a_seed_that_is_not_a_whole_number_naming_it(seed) -> None:
+    w = ag.Variable([1.0, 2.0], name="w")
+    with pytest.raises(
+        (TypeError, ValueError),
+        match=rf"gradcheck: seed must be a whole number >= 0, got {re.escape(repr(seed))}",
+    ):
+        ag.gradcheck(lambda w: w * w, [w], seed=seed)
+
+
+def test_gradcheck_takes_numpy_numbers_for_its_options() -> None:
+    w = ag.Variable([1.0, 2.0], name="w")
+    report = ag.gradcheck(
+        lambda w: w * w, [w], eps=np.float32(1e-6), atol=np.int64(0), seed=np.int64(3)
+    )
+    assert report.entries == 2
+
+
+def _sum_of_sigmoids(w: ag.Node) -> ag.Node:
+    return ag.sum(ag.sigmoid(w * 3.0))
+
+
+@pytest.mark.parametrize(
+    "returns",
+    [
+        pytest.param(lambda pre, v: pre, id="the graph itself"),
+        pytest.param(lambda pre, v: pre * 1.0, id="a new op on the old graph"),
+        pytest.param(lambda pre, v: pre + ag.sum(v * 0.0), id="the old graph beside a new one"),
+    ],
+)
+def test_gradcheck_refuses_a_function_that_returns_a_graph_built_before_the_call(
+    returns,
+) -> None:
+    w = ag.Variable([0.5, -0.25], name="w")
+    pre = _sum_of_sigmoids(w)
+    with pytest.raises(ValueError, match=r"gradcheck: fn did not rebuild its graph") as caught:
+        ag.gradcheck(lambda v: returns(pre, v), [w])
+    assert "built before the call" in str(caught.value)
+    assert "lambda" in str(caught.value)
+
+
+class SilentSquare(BuggySquare):
+    """``z = x²`` whose backward sends nothing: ``dx = 0``."""
+
+    __slots__ = ()
+
+    def backward_step(self, dz):
+        return (np.zeros_like(self.inputs[0].value * dz),)
+
+
+def test_gradcheck_refuses_a_stale_graph_even_when_its_backward_is_wrong() -> None:
+    # The case that passed with "largest difference 0": a backward that sends nothing agrees
+    # with a stale graph, whose value never moves, on 0.
+    w = ag.Variable([0.5, -0.25], name="w")
+    pre = ag.sum(SilentSquare(w))
+    with pytest.raises(ValueError, match=r"gradcheck: fn did not rebuild its graph"):
+        ag.gradcheck(lambda v: pre, [w])
+
+
+def test_gradcheck_takes_a_function_that_reuses_a_graph_not_built_from_the_variables() -> None:
+    w = ag.Variable([0.5, -0.25], name="w")
+    shift = ag.exp(ag.Constant(np.array([1.0, 2.0])))  # built once; depends on no variable
+    report = ag.gradcheck(lambda v: ag.sum(v * shift), [w])
+    assert report.entries == 2

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import math
+import re
+import time
 import warnings
+import zipfile
 from fractions import Fraction
 
 import numpy as np
@@ -370,7 +374,8 @@ def test_save_and_load_round_trip(tmp_path, labels):
     np.testing.assert_array_equal(loaded.intercept_, model.intercept_)
     assert loaded.classes_.tolist() == model.classes_.tolist()
     assert loaded.classes_.dtype == model.classes_.dtype
-    assert loaded.loss_curve_ == model.loss_curve_ and loaded.n_iter_ == model.n_iter_
+    np.testing.assert_array_equal(loaded.loss_curve_, model.loss_curve_)  # an array, as saved
+    assert loaded.n_iter_ == model.n_iter_
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
 
@@ -534,3 +539,172 @@ def test_a_saved_model_keeps_the_feature_names_it_was_fitted_with(tmp_path):
     np.testing.assert_array_equal(loaded.predict(frame), model.predict(frame))
     with pytest.raises(ValueError, match="Feature names must be in the same order"):
         loaded.predict(frame[frame.columns[::-1]])
+
+
+# --- hostile input (issue 19) --------------------------------------------------------------------
+
+_X4 = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]])
+_Y4 = np.array([0, 1, 0, 1])
+
+_numbers = st.one_of(st.integers(-5, 5), st.floats(-5.0, 5.0), st.booleans())
+_mixed_labels = st.tuples(
+    st.lists(_numbers, min_size=1, max_size=3),
+    st.lists(st.text(max_size=3), min_size=1, max_size=3),
+).flatmap(lambda parts: st.permutations([*parts[0], *parts[1]]))
+"""Label lists that mix numbers and strings, in any order."""
+
+
+@given(labels=_mixed_labels)
+def test_fit_refuses_labels_that_mix_strings_and_numbers_as_sklearn_does(labels) -> None:
+    X = np.arange(2.0 * len(labels)).reshape(-1, 2)
+    with pytest.raises(ValueError, match=r"Mix of label input types \(string and number\)"):
+        LogisticRegression(max_iter=1).fit(X, labels)
+
+
+def test_fit_refuses_an_object_array_of_mixed_labels_in_sklearn_words() -> None:
+    labels = np.array([0, "a", 0, "a"], dtype=object)
+    with pytest.raises(ValueError, match=r"Mix of label input types \(string and number\)"):
+        LogisticRegression(max_iter=1).fit(_X4, labels)
+
+
+@pytest.mark.parametrize(
+    ("fitted", "given", "kinds"),
+    [
+        (_Y4, _Y4.astype(str), "y holds strings .'0'.*, but the model was fitted on numbers"),
+        (_Y4.astype(str), _Y4, "y holds numbers .0.*, but the model was fitted on strings"),
+    ],
+)
+def test_score_refuses_labels_of_another_type_than_the_model_was_fitted_on(
+    fitted, given, kinds
+) -> None:
+    model = LogisticRegression(max_iter=3).fit(_X4, fitted)
+    mix = r"Mix of label input types \(string and number\): "
+    with pytest.raises(ValueError, match=mix + kinds):
+        model.score(_X4, given)
+
+
+def test_fit_refuses_an_integer_too_large_for_float64_naming_its_entry() -> None:
+    X = [[1.0, 2.0], [10**400, 1.0], [3.0, 4.0], [5.0, 6.0]]
+    too_large = r"X\[1, 0\] is an integer of 401 digits, too large for float64"
+    with pytest.raises(ValueError, match=too_large):
+        LogisticRegression(max_iter=1).fit(X, _Y4)
+
+
+@pytest.mark.parametrize("batch_size", [None, 2])
+@pytest.mark.parametrize("callback", [5, "print", [print]])
+def test_fit_refuses_a_callback_that_cannot_be_called_before_any_step(
+    batch_size, callback
+) -> None:
+    model = LogisticRegression(max_iter=3, batch_size=batch_size)
+    refused = rf"fit: callback must be callable .*, got {re.escape(repr(callback))}"
+    with pytest.raises(TypeError, match=refused):
+        model.fit(_X4, _Y4, callback=callback)
+    assert not hasattr(model, "coef_")
+
+
+@pytest.mark.parametrize("batch_size", [None, 2])
+@pytest.mark.parametrize("what", ["X", "y"])
+def test_fit_refuses_a_generator_saying_it_is_one(batch_size, what) -> None:
+    data = {"X": _X4, "y": _Y4}
+    data[what] = (row for row in data[what])
+    with pytest.raises(TypeError, match=rf"{what} is a generator: .* list\({what}\)"):
+        LogisticRegression(max_iter=1, batch_size=batch_size).fit(data["X"], data["y"])
+
+
+def test_partial_fit_and_predict_refuse_an_iterator_saying_it_is_one() -> None:
+    with pytest.raises(TypeError, match=r"X is an iterator \(list_iterator\)"):
+        LogisticRegression().partial_fit(iter(_X4.tolist()), _Y4, classes=[0, 1])
+    model = LogisticRegression(max_iter=1).fit(_X4, _Y4)
+    with pytest.raises(TypeError, match=r"X is a generator"):
+        model.predict(row for row in _X4)
+
+
+# --- what a model file may hold, checked before reading it (issue 19) -----------------------------
+
+
+def _with_member(tmp_path, key, shape, descr="<f8", data=b""):
+    """The saved model with member ``key`` replaced by a .npy header claiming ``shape``, and
+    ``data`` after it (the header's claim is what load must check, before reading)."""
+    arrays_ = _saved_arrays(tmp_path)
+    del arrays_[key]
+    header = io.BytesIO()
+    np.lib.format.write_array_header_2_0(
+        header, {"descr": descr, "fortran_order": False, "shape": shape}
+    )
+    path = tmp_path / "oversized.npz"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, value in arrays_.items():
+            member = io.BytesIO()
+            np.lib.format.write_array(member, value)
+            archive.writestr(name + ".npy", member.getvalue())
+        archive.writestr(key + ".npy", header.getvalue() + data)
+    return path
+
+
+_LIMIT = 2**26
+
+
+@given(
+    key=st.sampled_from(["coef", "intercept", "classes", "loss_curve", "params", "format"]),
+    shape=st.one_of(
+        st.tuples(st.integers(_LIMIT // 8 + 1, 10**15)),
+        st.tuples(st.just(1), st.integers(_LIMIT // 8 + 1, 10**11)),
+        st.tuples(st.integers(2**20, 2**40), st.integers(2**20, 2**40)),
+    ),
+)
+def test_load_refuses_a_member_too_large_before_reading_it_naming_file_and_member(
+    tmp_path_factory, key, shape
+):
+    path = _with_member(tmp_path_factory.mktemp("m"), key, shape)
+    started = time.perf_counter()
+    with pytest.raises(ValueError) as caught:
+        LogisticRegression.load(path)
+    assert time.perf_counter() - started < 1.0
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ")
+    assert f"its member '{key}.npy' claims an array of shape {shape}" in message
+    assert "more than a saved model may hold (64 MiB an array)" in message
+
+
+def test_load_refuses_a_header_claiming_shape_1_by_10_to_the_11_not_numpys_memory_error(
+    tmp_path,
+):
+    path = _with_member(tmp_path, "coef", (1, 10**11))
+    with pytest.raises(ValueError, match=r"its member 'coef.npy' claims an array of shape "
+                       r"\(1, 100000000000\) and dtype float64 \(745 GiB\)"):
+        LogisticRegression.load(path)
+
+
+def test_load_refuses_a_member_whose_data_is_shorter_than_its_header_claims(tmp_path):
+    path = _with_member(tmp_path, "loss_curve", (1000,), data=bytes(80))
+    with pytest.raises(ValueError, match=r"oversized.npz: the saved model is damaged; "
+                       r"its array 'loss_curve' cannot be read"):
+        LogisticRegression.load(path)
+
+
+def test_a_loaded_loss_curve_stays_an_array_as_it_was_saved(tmp_path):
+    model = LogisticRegression(max_iter=5).fit(*small_data())
+    loaded = LogisticRegression.load(model.save(tmp_path / "model.npz"))
+    assert isinstance(loaded.loss_curve_, np.ndarray) and loaded.loss_curve_.dtype == np.float64
+    np.testing.assert_array_equal(loaded.loss_curve_, model.loss_curve_)
+    loaded.partial_fit(*small_data())  # and goes on, one entry more
+    assert len(loaded.loss_curve_) == loaded.n_iter_ == 6
+
+
+@pytest.mark.parametrize(
+    ("params", "refused"),
+    [('"max_iter": 0', "max_iter must be an integer >= 1, got 0"),
+     ('"learning_rate": "fast"', "learning_rate must be a finite number >= 0, got 'fast'")],
+)
+def test_a_parameter_the_model_refuses_in_a_file_is_named_with_the_file(
+    tmp_path, params, refused
+):
+    arrays_ = _saved_arrays(tmp_path)
+    saved = json.loads(str(arrays_["params"]))
+    saved.update(json.loads("{" + params + "}"))
+    arrays_["params"] = np.array(json.dumps(saved))
+    path = tmp_path / "edited.npz"
+    np.savez(path, **arrays_)
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))}: 'params' holds a value "
+                       rf"the model refuses: {re.escape(refused)}"):
+        LogisticRegression.load(path)

@@ -258,7 +258,7 @@ def test_save_and_load_give_the_same_model(course_model, flower, tmp_path):
     assert loaded.get_params() == course_model.get_params()
     for k in PARAMETER_NAMES:
         assert np.array_equal(loaded.parameters_[k], course_model.parameters_[k])
-    assert loaded.loss_curve_ == course_model.loss_curve_
+    assert np.array_equal(loaded.loss_curve_, course_model.loss_curve_)
     assert np.array_equal(loaded.predict_proba(X), course_model.predict_proba(X))
     with np.load(path, allow_pickle=False) as data:  # plain arrays, no pickle
         assert sorted(data.files) == sorted(

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import autograd_lite as ag
+from autograd_lite.notation import format_value
 
 COURSE = [
     "dZ2 = A2 − Y",
@@ -75,7 +76,7 @@ def test_the_numbers_are_in_the_text_and_the_engines_convention_is_named(explain
     text = str(explanation)
     W2 = next(n for n in ag.topological_order(J) if n.name == "W2")
     for entry in np.ravel(W2.grad):  # dW2 in full: 1 × n_h numbers
-        assert f"{entry:.6g}" in text
+        assert format_value(float(entry)) in text
     assert "m times the engine's Z2.grad" in text
     assert "(A2 − Y)/m" in text and "dA1 = W2ᵀ · Z2.grad" in text
     assert "m = 400" in text

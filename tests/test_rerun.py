@@ -14,7 +14,6 @@ import contextvars
 import math
 import re
 import threading
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 

@@ -7,6 +7,7 @@ import math
 import re
 import struct
 import sys
+import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -98,11 +99,13 @@ def test_frames_go_forward_then_backward_then_update(lecture):
     assert [f.phase for f in steps] == ["forward"] * 6 + ["backward"] * 9 + ["update"] * 3
     assert [f.index for f in steps] == list(range(1, 19))
     assert steps[0].heading == "forward 1 of 6" and steps[14].heading == "backward 9 of 9"
-    # The forward pass in the order forward() computes; backward is that order read backwards.
+    # The forward pass in the expression's reading order; backward visits the same ops, from
+    # the output (tests/test_teaching_fidelity.py checks the order within each level).
     ops = [f.node for f in steps if f.phase == "forward"]
     assert ops[-3:] == [g.z, g.a, g.L]
     backward = [f.node for f in steps if f.phase == "backward"]
-    assert [n for n in backward if n.inputs] == ops[::-1]
+    assert sorted(id(n) for n in backward if n.inputs) == sorted(map(id, ops))
+    assert [n for n in backward if n.inputs][:3] == [g.L, g.a, g.z]
     assert [f.node for f in steps if f.phase == "update"] == [g.w1, g.w2, g.b]
     assert repr(steps) == (
         "<StepThrough of LogLoss 'L': 18 frames (6 forward, 9 backward, 3 update)>"
@@ -118,14 +121,14 @@ def test_forward_captions_are_explain_forward_and_their_numbers_give_the_value()
     assert [f.caption for f in forward] == [c.formula_with_numbers for c in computations]
     z = next(f for f in forward if f.node is g.z)
     assert steps_caption_with_digits(g, 4) == (
-        "z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = 1.1"
+        "z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = 1.1"
     )
     for frame in forward:
         *_, numbers, shown = frame.caption.split(" = ")
         assert shown == format_value(frame.node.value, 12)
         # The numbers, evaluated, give the value the node computed.
         assert math.isclose(evaluate(numbers), frame.node.value, rel_tol=1e-9), frame.caption
-    assert z.caption.startswith("z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (-0.4) · (-1) + 0.1 = ")
+    assert z.caption.startswith("z = w1 · x1 + w2 · x2 + b = 0.3 · 2 + (−0.4) · (−1) + 0.1 = ")
 
 
 def steps_caption_with_digits(g, digits: int) -> str:
@@ -147,7 +150,7 @@ def test_backward_and_update_captions_are_explains_own(lecture):
     assert backward == [s.formula_with_numbers for s in explain(g.L, digits=4).steps]
     update = [f.caption for f in steps if f.phase == "update"]
     assert update == [u.formula_with_numbers for u in explain_update(g.L, 0.1, digits=4)]
-    assert update[0] == "w1 := w1 − α·dw1 = 0.3 − 0.1 · (-0.4995) = 0.3499"
+    assert update[0] == "w1 := w1 − α·dw1 = 0.3 − 0.1 · (−0.4995) = 0.3499"
 
 
 def test_every_frame_has_the_same_size_and_every_node_the_same_place(lecture):
@@ -182,9 +185,9 @@ def test_values_appear_in_the_forward_pass_and_gradients_in_the_backward_pass(le
         gradients = [t for t in texts if re.match(r"d\S* = |d\(.*\) = ", t)]
         assert len(gradients) == k, frame.caption
     last = texts_of(steps[-1].svg)
-    assert "value 0.3499" in last and "value -0.425" in last and "value 0.125" in last
+    assert "value 0.3499" in last and "value −0.425" in last and "value 0.125" in last
     first_update = texts_of(next(f for f in steps if f.phase == "update").svg)
-    assert "value 0.3499" in first_update and "value -0.4" in first_update  # w2 not yet
+    assert "value 0.3499" in first_update and "value −0.4" in first_update  # w2 not yet
 
 
 def texts_of(svg: str) -> list[str]:
@@ -241,7 +244,7 @@ def test_step_through_needs_backward_and_a_current_graph(tmp_path):
     with pytest.raises(TypeError, match="step_through\\(\\) takes a node"):
         step_through("L")  # type: ignore[arg-type]
     steps = step_through(g.L)
-    assert steps[0].caption.startswith("w2 · x2")
+    assert steps[0].caption.startswith("w1 · x1")
     with pytest.raises(ValueError, match="format must be 'svg' or 'png'"):
         steps.save_frames(tmp_path / "frames", format="jpg")
     assert not (tmp_path / "frames").exists()
@@ -436,3 +439,74 @@ def test_the_layout_holds_with_local_derivatives_on_the_edges():
 def test_step_through_is_exported_with_its_frames():
     assert ag.step_through is step_through and ag.StepThrough is StepThrough
     assert ag.explain_forward is explain_forward
+
+
+# --- hostile arguments and large graphs (issue 19) -----------------------------------------------
+
+
+def _one_example(features: int) -> ag.Node:
+    """The lecture's graph of one example with ``features`` features: 4·features + 4 nodes."""
+    from autograd_lite.lecture import example_loss
+
+    w = [ag.Variable(0.1 * (j % 5) - 0.2, name=f"w{j + 1}") for j in range(features)]
+    x = [ag.Constant(1.0 + j % 3, name=f"x{j + 1}") for j in range(features)]
+    L = example_loss(w, ag.Variable(0.1, name="b"), x, ag.Constant(1.0, name="y"))
+    L.backward()
+    return L
+
+
+def test_step_through_refuses_at_once_by_default_a_graph_it_cannot_step_through_in_seconds():
+    L = _one_example(49)
+    assert len(graph_nodes(L)) == 200  # inside draw's max_nodes=200
+    started = time.perf_counter()
+    with pytest.raises(ValueError) as caught:
+        step_through(L)
+    assert time.perf_counter() - started < 0.5
+    message = str(caught.value)
+    assert message.startswith("step_through: the graph of LogLoss 'L' has 200 nodes, more than "
+                              "max_nodes=40, the most it draws in a few seconds")
+    assert "use draw(L) for one picture, or pass max_nodes=200 to wait for it" in message
+
+
+def test_step_through_of_the_largest_graph_its_default_takes_finishes_in_a_few_seconds():
+    L = _one_example(9)
+    assert len(graph_nodes(L)) == 40
+    started = time.perf_counter()
+    steps = step_through(L)
+    page = steps.to_html()
+    assert time.perf_counter() - started < 10.0  # about 1.5 s on the machine it was measured on
+    assert len(steps) == 60 and len(page) < 5_000_000
+
+
+def test_save_frames_refuses_a_format_that_is_not_text(lecture, tmp_path):
+    with pytest.raises(TypeError, match=r"save_frames: format must be 'svg' or 'png', got None "
+                       r"\(NoneType\)"):
+        lecture[1].save_frames(tmp_path / "frames", format=None)
+    assert not (tmp_path / "frames").exists()
+
+
+def test_save_html_into_a_folder_names_that_folder_not_a_hidden_file(lecture, tmp_path):
+    with pytest.raises(IsADirectoryError) as caught:
+        lecture[1].save_html(tmp_path)
+    assert str(caught.value) == (
+        f"save_html: {tmp_path} is a folder: give the name of the page to write, e.g. "
+        f"{tmp_path / 'step_through.html'}"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_html_where_it_cannot_write_names_the_path_given(lecture, tmp_path):
+    target = tmp_path / "missing" / "page.html"
+    with pytest.raises(FileNotFoundError) as caught:
+        lecture[1].save_html(target)
+    assert caught.value.filename == str(target) and ".tmp" not in str(caught.value)
+
+
+def test_save_frames_keeps_the_users_own_files_in_the_folder(lecture, tmp_path):
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    (folder / "1-forward.svg").write_text("mine")
+    (folder / "99-update.png").write_text("mine too")
+    lecture[1].save_frames(folder)
+    assert (folder / "1-forward.svg").read_text() == "mine"
+    assert (folder / "99-update.png").read_text() == "mine too"

@@ -147,7 +147,14 @@ def read_csv(
 def _parse_csv(
     file: io.TextIOBase, target: str, where: str
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    reader = csv.reader(file)
+    raw: list[str] = []  # the lines of the row being read, for _refuse_unclosed_quote
+
+    def recorded() -> Iterator[str]:
+        for text in file:
+            raw.append(text)
+            yield text
+
+    reader = csv.reader(recorded())
     lines = _rows(reader, where)
     header = next(lines, None)
     if header is None or not any(cell.strip() for cell in header):
@@ -168,7 +175,13 @@ def _parse_csv(
         raise ValueError(f"{where}: the only column is the target {target!r}; no features")
     rows: list[list[float]] = []
     labels: list[str] = []
+    ended = reader.line_num  # the last line read so far
+    raw.clear()
     for row in lines:
+        start, ended = ended + 1, reader.line_num  # a quoted cell can span lines
+        if ended > start:
+            _refuse_unclosed_quote("".join(raw), start, ended, where)
+        raw.clear()
         if not any(cell.strip() for cell in row):
             continue  # blank lines, e.g. at the end of the file
         line = reader.line_num
@@ -182,7 +195,7 @@ def _parse_csv(
             if k == t:
                 if not cell.strip():
                     raise ValueError(f"{where}, line {line}, column {target!r}: the label is empty")
-                labels.append(cell.strip())
+                labels.append(_label(cell.strip(), where, line, target))
                 continue
             values.append(_number(cell, where, line, header[k]))
         rows.append(values)
@@ -209,6 +222,51 @@ def _rows(reader: Any, where: str) -> Iterator[list[str]]:
                 ) from None
             raise ValueError(f"{where}, line {line}: not CSV that Python reads: {error}") from None
         yield row
+
+
+def _refuse_unclosed_quote(text: str, start: int, end: int, where: str) -> None:
+    """``ValueError`` if the row ``text`` (lines ``start`` to ``end``) opens a quote it never
+    closes.
+
+    The csv module reads a quoted cell from its quote (") to the next, across lines: a quote
+    never closed swallows the rest of the file into one cell. Only a quote at a cell's start
+    opens one (``12" pipe`` is text), and ``""`` inside is a quote character.
+    """
+    inside, at_start, opened = False, True, 0
+    at = 0
+    while at < len(text):
+        char = text[at]
+        if inside:
+            if char == '"':
+                if text[at + 1 : at + 2] == '"':
+                    at += 1
+                else:
+                    inside = False
+        elif char == '"' and at_start:
+            inside, opened = True, at
+        at_start = not inside and char in ",\r\n"
+        at += 1
+    if inside:
+        line = start + text[:opened].count("\n")
+        raise ValueError(
+            f"{where}, line {line}: a quote (\") opened on line {line} is never closed, so "
+            f"the csv module reads everything after it, to line {end}, as one cell; close the "
+            "quote, or remove it"
+        )
+
+
+def _label(cell: str, where: str, line: int, column: str) -> str:
+    """``cell``, unless it reads as a number that is not finite (NaN is a missing label)."""
+    try:
+        value = float(cell)
+    except ValueError:
+        return cell
+    if not math.isfinite(value):
+        raise ValueError(
+            f"{where}, line {line}, column {column!r}: the label {cell!r} is not a finite "
+            "number; a missing label must be filled in, or its row dropped"
+        )
+    return cell
 
 
 def _number(cell: str, where: str, line: int, column: str) -> float:

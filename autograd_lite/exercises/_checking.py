@@ -127,6 +127,8 @@ def _number(value: Any, where: str) -> float | None:
         )
     if isinstance(value, bool | np.bool_):
         raise TypeError(f"{where}: expected a number, got the bool {value!r}")
+    if isinstance(value, numbers.Integral) and abs(int(value)) > _LARGEST_WHOLE:
+        raise ValueError(f"{where}: {_too_large(int(value))}")
     if isinstance(value, numbers.Real):
         return float(value)
     if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
@@ -140,6 +142,14 @@ def _given_array(value: Any, where: str, ndim: int) -> np.ndarray:
     """Given data (not an answer): a finite float64 array with ``ndim`` axes."""
     try:
         array = np.array(value, dtype=np.float64)
+    except OverflowError:  # a Python int of more than 308 digits
+        entries = np.array(value, dtype=object)
+        at, huge = next(
+            (at, entry)
+            for at, entry in np.ndenumerate(entries)
+            if isinstance(entry, numbers.Integral) and abs(int(entry)) > _LARGEST_WHOLE
+        )
+        raise ValueError(f"{where}: entry {list(at)}: {_too_large(int(huge))}") from None
     except (TypeError, ValueError) as error:
         raise TypeError(f"{where}: expected an array of numbers: {error}") from None
     if array.ndim != ndim:
@@ -147,6 +157,17 @@ def _given_array(value: Any, where: str, ndim: int) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{where}: every entry must be finite")
     return array
+
+
+_LARGEST_WHOLE = int(np.finfo(np.float64).max)
+"""The largest whole number float64 holds, about 1.8e308; ``float()`` of a larger int raises."""
+
+
+def _too_large(value: int) -> str:
+    return (
+        f"an integer of {len(str(abs(value)))} digits is too large for float64 (whose largest "
+        "is about 1.8e308)"
+    )
 
 
 def _given_number(value: Any, where: str) -> float:
