@@ -28,72 +28,26 @@
 # run the cell after it, which checks your answer and says what is not right yet.
 
 # %% tags=["setup"]
-# Run this cell first. It makes sure autograd_lite can be imported, and does nothing when it
-# can. autograd_lite is not on PyPI (`pip install autograd_lite` finds nothing), so this cell
-# installs it from the clone of its repository that this notebook sits in (Jupyter starts the
-# kernel in the notebook's folder), or else from the location set on the next line: a Git URL
-# such as "git+https://your.git.host/you/autograd_lite.git", the path of a clone, or a wheel's
-# path or URL. Set it when you hand the notebook out on its own, e.g. on a hosted service.
+# Run this cell first. `bash scripts/notebooks`, in the clone, installs all these notebooks need;
+# elsewhere this cell installs autograd_lite (not on PyPI) from the clone it sits in, or from
+# AUTOGRAD_LITE_SOURCE: a Git URL, a clone's path or a wheel, to set for a hosted service.
 AUTOGRAD_LITE_SOURCE = ""
-
 import importlib.util
 import shlex
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-
-def _repository_clone(folder):
-    """The clone of autograd_lite's repository that ``folder`` is in, or None."""
-    for candidate in (folder, *folder.parents):
-        if (candidate / "pyproject.toml").is_file() and (
-            candidate / "autograd_lite" / "__init__.py"
-        ).is_file():
-            return candidate
-    return None
-
-
 if importlib.util.find_spec("autograd_lite") is None:
-    _clone = _repository_clone(Path.cwd().resolve())
-    _source = str(_clone) if _clone is not None else AUTOGRAD_LITE_SOURCE.strip()
-    if not _source:
-        raise RuntimeError(
-            "autograd_lite is not installed, and this notebook is not in a clone of its "
-            "repository: set AUTOGRAD_LITE_SOURCE at the top of this cell to where to install it "
-            "from (a Git URL, a clone's path or a wheel), then run the cell again"
-        )
-    # What the notebooks use besides the package, where the kernel lacks it.
-    _extra = [
-        name for name in ("matplotlib", "ipywidgets") if importlib.util.find_spec(name) is None
-    ]
-    _arguments = " ".join(shlex.quote(argument) for argument in [_source, *_extra])
-    print(f"Installing autograd_lite from {_source} ...")
-    try:
-        from IPython import get_ipython as _get_shell
+    from IPython import get_ipython
 
-        _shell = _get_shell()
-    except ImportError:
-        _shell = None
-    if _shell is not None:
-        _shell.run_line_magic("pip", f"install --quiet {_arguments}")  # %pip install ...
-    else:  # run as a script: the same with pip itself
-        _command = [sys.executable, "-m", "pip", "install", "--quiet", _source, *_extra]
-        subprocess.run(_command, check=True)
-    importlib.invalidate_caches()
-    import autograd_lite
-
-    print(f"Installed autograd_lite {autograd_lite.__version__}.")
+    here = [p for p in (Path.cwd(), *Path.cwd().parents) if (p / "autograd_lite").is_dir()]
+    source = str(here[0]) if here else AUTOGRAD_LITE_SOURCE
+    if not source:
+        raise RuntimeError("no autograd_lite: set AUTOGRAD_LITE_SOURCE, run the cell again")
+    print(f"Installing autograd_lite from {source} ...")
+    packages = f"{shlex.quote(source)} matplotlib ipywidgets"
+    get_ipython().run_line_magic("pip", f"install --quiet {packages}")
 else:
-    import autograd_lite
-
-    print(f"autograd_lite {autograd_lite.__version__} is importable: nothing to install.")
-if shutil.which("dot") is None:
-    print(
-        "Graphviz's dot program is missing, so the graph pictures will not show. Install it: "
-        "apt-get install graphviz (Debian, Ubuntu, Colab), brew install graphviz (macOS), or "
-        "conda install graphviz."
-    )
+    print("autograd_lite is importable: nothing to install.")
 
 # %%
 import contextlib
