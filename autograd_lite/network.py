@@ -33,8 +33,6 @@ import math
 import numbers
 import os
 import pathlib
-import sys
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -321,17 +319,9 @@ class _Trainer:
 
 
 class _NetworkProgress(_Progress):
-    def tick(self, i: int, J: float) -> None:
-        now = time.perf_counter()
-        if now >= self.next and i + 1 < self.max_iter:
-            self.next = now + self.EVERY
-            left = (now - self.start) / (i + 1) * (self.max_iter - i - 1)
-            print(
-                f"NeuralNetwork({self.setting}): iteration {i + 1}/{self.max_iter}, "
-                f"J = {J:.6f}, {now - self.start:.0f} s so far, about {left:.0f} s left",
-                file=sys.stderr,
-                flush=True,
-            )
+    """``LogisticRegression``'s progress lines, naming this model."""
+
+    MODEL = "NeuralNetwork"
 
 
 # --- the estimator --------------------------------------------------------------------------------
