@@ -279,3 +279,24 @@ def test_a_logistic_regression_file_is_not_a_network_and_back(tmp_path, flower):
 def test_a_model_is_picklable_too(course_model):
     again = pickle.loads(pickle.dumps(course_model))
     assert np.array_equal(again.parameters_["W2"], course_model.parameters_["W2"])
+
+
+def test_draw_step_through_and_compile_take_the_networks_graph(course_model, flower):
+    X, y = flower
+    J = course_model.graph(X, y)
+    J.backward()
+    source = ag.draw(J).source
+    for name in ("W1", "b1", "Z1", "A1", "W2", "b2", "Z2", "A2", "J"):
+        assert f">{name}<" in source or f"<b>{name}</b>" in source or name in source
+    frames = list(ag.step_through(J, alpha=1.2))
+    captions = [frame.caption for frame in frames]
+    assert any(c.startswith("dZ2 = A2 − Y") for c in captions)
+    assert any(c.startswith("W1 := W1 − α·dW1") for c in captions)
+    program = ag.compile(J)
+    assert program.outputs[0] == "J"
+    assert set(program.outputs[1:]) == {"dW1", "db1", "dW2", "db2"}
+    assert set(program.inputs) == {"X", "Y", "W1", "b1", "W2", "b2"}
+    results = program(**course_model.parameters_)
+    grads = J.gradients()
+    for k in PARAMETER_NAMES:
+        np.testing.assert_allclose(results["d" + k], grads["d" + k], rtol=1e-12, atol=1e-18)
