@@ -589,7 +589,7 @@ def _per_example(cost: LectureCost) -> dict[int, Value]:
     before J's ``1/m``. It writes the gradients below ``L``; ``explain`` puts them back.
     """
     below = topological_order(cost.loss)
-    kept = [(node, node._grad, node.grad_pass, _copied(node.grad)) for node in below]
+    kept = [(node, node.grad, node.grad_pass, _copied(node.grad)) for node in below]
     try:
         chain_rule(cost.loss, np.ones(np.shape(cost.loss.value)), fused=True)
         return {id(node): _copied(node.grad) for node in (cost.loss, cost.A, cost.Z)}

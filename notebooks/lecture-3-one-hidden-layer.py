@@ -179,7 +179,7 @@ stepper
 # (`ag.compile`) into the Python a person would write for it, and runs that 10,000 times. Here
 # it is: the course's forward propagation, its cost, and its backward propagation, line by line
 # as the engine computes them (the engine's `dZ2` is the course's divided by `m`, see above;
-# `logit_loss` is the loss computed from `Z2`, stable for any `Z2`).
+# `A2` and the loss `L` come from `Z2` and `e = e^(−|Z2|)`, exact for any `Z2`).
 
 # %%
 program = ag.compile(J, name="training_step")

@@ -361,4 +361,4 @@ def test_weights_that_overflow_float64_give_the_right_result_and_no_raw_numpy_wa
         "was taken as ±inf, as IEEE arithmetic does; the results above follow from that\n"
     )
     if command == "explain":  # z = ±inf: σ(z) is exactly 1 and 0, the labels: no loss
-        assert "dZ = A − y = [0, 0]" in captured.out
+        assert "dZ = dA · A(1 − A) = A − y = [0, 0]" in captured.out
