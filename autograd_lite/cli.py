@@ -63,7 +63,7 @@ def _quickstart(args: argparse.Namespace) -> int:
     print(f"  z = w1·x1 + w2·x2 + b = {format_value(g.z.value)}")
     print(f"  a = σ(z)              = {format_value(g.a.value)}")
     print(f"  L = L(a, y)           = {format_value(g.L.value)}")
-    gradients = g.L.gradients()
+    gradients = g.L.gradients(unnamed=False)  # the lecture's names only
     width = max(map(len, gradients))
     print("\nbackward, right to left (dv is dL/dv, the derivative of L with respect to v):")
     for name, value in gradients.items():
@@ -332,7 +332,7 @@ def _features_text(names: list[str]) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    """Time one gradient step five ways; print the table; write the chart."""
+    """Time one gradient step seven ways; print the table; write the chart."""
     if args.chart is not None:
         compare.chart_format(args.chart)  # a bad name is refused before the timing
         if not Path(args.chart).parent.is_dir():
@@ -529,15 +529,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_command(commands)  # the main job first
     compare_command = commands.add_parser(
         "compare",
-        help="time one gradient step five ways: plain-Python loops, numpy, the engine's graphs",
+        help="time one gradient step seven ways: plain Python, numpy, interpreted, compiled",
         description=(
             "Time one step of gradient descent (the cost J and the gradients dw, db) written "
-            "five ways on the same data: (1) the lecture's two loops in plain Python, (2) one "
+            "seven ways on the same data: (1) the lecture's two loops in plain Python, (2) one "
             "loop removed (numpy over the features), (3) numpy vectorized, (4) the engine's "
-            "per-example loop, (5) the engine's vectorized graph; check that all five give the "
-            "same numbers; print the time per step and the ratios. The speed-up of "
-            "vectorization, as the lecture means it, is (1) ÷ (3); (4) ÷ (5) adds the "
-            "engine's own overhead. With the defaults it takes a few seconds."
+            "per-example loop, interpreted, (5) the engine's vectorized graph, interpreted, "
+            "(6) the per-example loop on the compiled one-example graph, (7) the compiled "
+            "vectorized program (ag.compile); check that all seven give the same numbers; "
+            "print the time per step and the ratios. The speed-up of vectorization, as the "
+            "lecture means it, is (1) ÷ (3); (4) ÷ (5) adds the interpreter's own overhead, "
+            "which compiling removes. With the defaults it takes a few seconds."
         ),
     )
     compare_command.add_argument(

@@ -1,9 +1,9 @@
-"""Loop against vectorized, measured honestly: one gradient step, five ways, on the same data.
+"""Loop against vectorized, measured honestly: one gradient step, seven ways, on the same data.
 
 The second lecture ends on one claim: the for-loops are slow, and vectorization is what makes
 training practical. ``compare`` measures that claim and keeps it apart from the cost of the
 engine's graphs. It times one step of gradient descent's work — the cost ``J`` and the
-gradients ``dw``, ``db`` at the same ``w``, ``b`` — written five ways:
+gradients ``dw``, ``db`` at the same ``w``, ``b`` — written seven ways:
 
 1. **the lecture's two loops in plain Python**: lists and floats, ``math.exp``, accumulators
    ``dw[j] += x(i)_j·dz(i)``; the lecture's "one line per feature" is the inner loop over the
@@ -13,15 +13,20 @@ gradients ``dw``, ``db`` at the same ``w``, ``b`` — written five ways:
 3. **numpy vectorized**: ``Z = X·w + b``, ``A = σ(Z)``, ``dZ = A − y``, ``dw = Xᵀ·dZ / m``;
 4. **the engine's per-example loop** (``ExampleLoop``, one node per feature): what
    ``LogisticRegression(method="loop")`` runs;
-5. **the engine's vectorized graph** (``VectorizedGraph``): what
-   ``LogisticRegression(method="vectorized")`` runs.
+5. **the engine's vectorized graph** (``VectorizedGraph``), interpreted: the graph run again;
+6. **the compiled per-example loop** (``CompiledLoop``): the one-example graph compiled by
+   ``ag.compile`` to a function of floats, called once per example; what
+   ``LogisticRegression(method="loop")`` runs;
+7. **the compiled vectorized program** (``CompiledCost``): the vectorized graph compiled to
+   numpy; what ``LogisticRegression(method="vectorized")`` runs.
 
 The lecture's "speed-up of vectorization" is (1) ÷ (3): the same arithmetic with and without
 Python's loops. (4) ÷ (5) is larger, because the per-example loop also pays the graph's
-bookkeeping (about a microsecond per node, per example); that is the engine's own overhead and
-is reported on its own line, as is (5) ÷ (3).
+bookkeeping (a few microseconds per node, per example); that is the interpreter's own overhead
+and is reported on its own line, as is (5) ÷ (3). The compiled forms (6) and (7) are the same
+graphs written out as Python: (6) ÷ (1) and (7) ÷ (3) show what the graph costs once compiled.
 
-Before anything is timed, the five results are checked to agree (``check_agreement``): the sums
+Before anything is timed, the seven results are checked to agree (``check_agreement``): the sums
 run in different orders (sequential accumulators in the loops, pairwise sums and BLAS in numpy),
 so they differ by rounding, never by more than ``RTOL`` times the size of what is summed.
 """
@@ -40,11 +45,13 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite.lecture import ExampleLoop, VectorizedGraph
+from autograd_lite.lecture import CompiledCost, CompiledLoop, ExampleLoop, VectorizedGraph
 from autograd_lite.validation import checked_X, checked_y
 
 __all__ = [
     "CHART_FORMATS",
+    "COMPILED_LOOP",
+    "COMPILED_VECTORIZED",
     "DEFAULT_MIN_TIME",
     "DEFAULT_REPEATS",
     "ENGINE_LOOP",
@@ -75,6 +82,8 @@ NUMPY_LOOP = "numpy_loop"
 NUMPY_VECTORIZED = "numpy_vectorized"
 ENGINE_LOOP = "engine_loop"
 ENGINE_VECTORIZED = "engine_vectorized"
+COMPILED_LOOP = "compiled_loop"
+COMPILED_VECTORIZED = "compiled_vectorized"
 
 FORMS: dict[str, str] = {
     PLAIN_LOOP: "lecture's two loops, plain Python",
@@ -82,11 +91,13 @@ FORMS: dict[str, str] = {
     NUMPY_VECTORIZED: "numpy vectorized",
     ENGINE_LOOP: "engine's per-example loop (ExampleLoop)",
     ENGINE_VECTORIZED: "engine's vectorized graph (VectorizedGraph)",
+    COMPILED_LOOP: "compiled per-example loop (CompiledLoop)",
+    COMPILED_VECTORIZED: "compiled vectorized program (CompiledCost)",
 }
-"""The five forms, by key, in the order of the table, with the name the table gives each."""
+"""The seven forms, by key, in the order of the table, with the name the table gives each."""
 
 RTOL = 1e-9
-"""How far the five forms may differ, relative to the size of the terms summed.
+"""How far the seven forms may differ, relative to the size of the terms summed.
 
 The forms add the same m terms in different orders, so their results differ by rounding: at
 most about m·ε (ε = 2.2e-16) times the terms' size, 1e-11 at m = 50,000. A mistake in a formula
@@ -99,7 +110,7 @@ DEFAULT_MIN_TIME = 0.05
 """Seconds each repeat of each form lasts at least (when the number of steps is automatic)."""
 
 
-# --- the five forms ----------------------------------------------------------------------------
+# --- the seven forms ----------------------------------------------------------------------------
 
 
 def plain_python_loop(X: np.ndarray, y: np.ndarray) -> Gradients:
@@ -219,12 +230,17 @@ def numpy_vectorized(X: np.ndarray, y: np.ndarray) -> Gradients:
     return gradients
 
 
-def gradient_functions(X: np.ndarray, y: np.ndarray) -> dict[str, Gradients]:
-    """The five forms on ``(X, y)``, by key in ``FORMS`` order, each ``(w, b) -> (J, dw, db)``.
+def _on(program: CompiledLoop | CompiledCost, X: np.ndarray, Y: np.ndarray) -> Gradients:
+    """A compiled form as ``(w, b) -> (J, dw, db)`` on the data ``X``, ``Y``."""
+    return lambda w, b: program.gradients(X, Y, w, b)
 
-    The engine's two forms are ``ExampleLoop(X, y).gradients`` and
-    ``VectorizedGraph(X, y).gradients``: their ``dw`` is the graph's own gradient array,
-    rewritten by the next call (copy it to keep it).
+
+def gradient_functions(X: np.ndarray, y: np.ndarray) -> dict[str, Gradients]:
+    """The seven forms on ``(X, y)``, by key in ``FORMS`` order, each ``(w, b) -> (J, dw, db)``.
+
+    The engine's interpreted forms are ``ExampleLoop(X, y).gradients`` and
+    ``VectorizedGraph(X, y).gradients``; the compiled ones ``CompiledLoop`` and
+    ``CompiledCost``, given the data.
 
     Examples
     --------
@@ -232,12 +248,14 @@ def gradient_functions(X: np.ndarray, y: np.ndarray) -> dict[str, Gradients]:
     >>> forms = gradient_functions(np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([1.0, 0.0]))
     >>> for key, step in forms.items():
     ...     J, dw, db = step(np.array([0.3, -0.4]), 0.1)
-    ...     print(f"{key:<18} J = {J:.6f}  dw = {np.round(dw, 6).tolist()}  db = {db:.6f}")
-    plain_loop         J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
-    numpy_loop         J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
-    numpy_vectorized   J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
-    engine_loop        J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
-    engine_vectorized  J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
+    ...     print(f"{key:<19} J = {J:.6f}  dw = {np.round(dw, 6).tolist()}  db = {db:.6f}")
+    plain_loop          J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
+    numpy_loop          J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
+    numpy_vectorized    J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
+    engine_loop         J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
+    engine_vectorized   J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
+    compiled_loop       J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
+    compiled_vectorized J = 1.266716  dw = [0.903932, -0.99978]  db = 0.101748
     """
     X, Y = _checked(X, y)
     return {
@@ -246,6 +264,8 @@ def gradient_functions(X: np.ndarray, y: np.ndarray) -> dict[str, Gradients]:
         NUMPY_VECTORIZED: numpy_vectorized(X, Y),
         ENGINE_LOOP: ExampleLoop(X, Y, "features").gradients,
         ENGINE_VECTORIZED: VectorizedGraph(X, Y).gradients,
+        COMPILED_LOOP: _on(CompiledLoop(X.shape[1]), X, Y),
+        COMPILED_VECTORIZED: _on(CompiledCost(X.shape[1]), X, Y),
     }
 
 
@@ -473,6 +493,8 @@ class Comparison:
             (ENGINE_LOOP, ENGINE_VECTORIZED, "(4) its per-example loop ÷ (5) its vectorized graph"),
             (ENGINE_VECTORIZED, NUMPY_VECTORIZED, "(5) its vectorized graph ÷ (3) numpy"),
             (ENGINE_LOOP, PLAIN_LOOP, "(4) its per-example loop ÷ (1) the plain-Python loops"),
+            (COMPILED_LOOP, PLAIN_LOOP, "(6) compiled loop ÷ (1) the plain-Python loops"),
+            (COMPILED_VECTORIZED, NUMPY_VECTORIZED, "(7) compiled program ÷ (3) numpy"),
         ]
         width = max(len(text) for _, _, text in engine)
         lines = [
@@ -490,7 +512,7 @@ class Comparison:
         repeats = "one repeat" if self.repeats == 1 else f"the median of {self.repeats} repeats"
         features = f"{self.n} feature{'s' if self.n != 1 else ''}"
         return (
-            f"One gradient step (J, dw, db), five ways, on {self.data}\n({self.m} examples × "
+            f"One gradient step (J, dw, db), seven ways, on {self.data}\n({self.m} examples × "
             f"{features}); time per step: {repeats}; ÷ (3): the ratio to (3)"
         )
 
@@ -522,7 +544,7 @@ class Comparison:
         lines.append("")
         lines.extend(self.summary())
         lines.append(
-            f"all five give the same J, dw, db: they differ by rounding only, the sums running in "
+            f"all seven give the same J, dw, db: they differ by rounding only, the sums running in "
             f"different\norders (checked: within {RTOL:g} of the size of the terms summed)"
         )
         return "\n".join(lines)
@@ -677,9 +699,9 @@ def compare(
     min_time: float = DEFAULT_MIN_TIME,
     data: str | None = None,
 ) -> Comparison:
-    """Time one gradient step five ways on the same data, after checking they agree.
+    """Time one gradient step seven ways on the same data, after checking they agree.
 
-    The five forms are listed at the top of this module; the ratios compare each with numpy
+    The seven forms are listed at the top of this module; the ratios compare each with numpy
     vectorized, and ``speedup`` is the lecture's: the plain-Python loop ÷ numpy vectorized.
     With the defaults it takes a few seconds: the engine's per-example loop, the slowest,
     takes about a tenth of a second per step on the shipped data.
@@ -722,8 +744,9 @@ def compare(
     >>> rng = np.random.default_rng(0)
     >>> X, y = rng.normal(size=(20, 3)), (rng.random(20) < 0.5).astype(float)
     >>> result = compare(X, y, steps=1, repeats=1)
-    >>> [row.key for row in result.rows]
-    ['plain_loop', 'numpy_loop', 'numpy_vectorized', 'engine_loop', 'engine_vectorized']
+    >>> [row.key for row in result.rows]  # doctest: +NORMALIZE_WHITESPACE
+    ['plain_loop', 'numpy_loop', 'numpy_vectorized', 'engine_loop', 'engine_vectorized',
+     'compiled_loop', 'compiled_vectorized']
     >>> result[NUMPY_VECTORIZED].ratio
     1.0
     >>> max(row.difference for row in result.rows) < 1e-12

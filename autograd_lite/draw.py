@@ -59,7 +59,6 @@ from autograd_lite.node import (
     Constant,
     Node,
     require_current,
-    require_one_backward_pass,
 )
 from autograd_lite.notation import (
     check_digits,
@@ -74,6 +73,7 @@ from autograd_lite.notation import (
     value_lines,
 )
 from autograd_lite.pages import PageFrame, frames_page
+from autograd_lite.passes import require_one_backward_pass
 from autograd_lite.values import Value
 from autograd_lite.views import (
     SumOfProducts,

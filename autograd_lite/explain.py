@@ -31,7 +31,6 @@ from autograd_lite.node import (
     Variable,
     chain_rule,
     require_current,
-    require_one_backward_pass,
     topological_order,
 )
 from autograd_lite.notation import (
@@ -50,6 +49,7 @@ from autograd_lite.notation import (
     precedence,
 )
 from autograd_lite.ops import LogLoss, Sigmoid
+from autograd_lite.passes import require_one_backward_pass
 from autograd_lite.values import Value
 from autograd_lite.views import (
     LectureCost,

@@ -11,7 +11,7 @@ run again for each step). Both give ``J``, ``dw`` and ``db``; ``LogisticRegressi
 the step ``w := w − α·dw``, ``b := b − α·db``.
 
 The products ``w1·x1`` … are left unnamed: drawings and explanations call them by their
-expression (``w1 · x1``), and ``L.gradients()`` lists only the lecture's names.
+expression (``w1 · x1``), and ``L.gradients(unnamed=False)`` lists only the lecture's names.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def example_loss(
     >>> x = [ag.Constant(1.0, name="x1"), ag.Constant(2.0, name="x2")]
     >>> L = example_loss(w, ag.Variable(0.1, name="b"), x, ag.Constant(1.0, name="y"))
     >>> L.backward()
-    >>> {k: round(v, 4) for k, v in L.gradients().items()}
+    >>> {k: round(v, 4) for k, v in L.gradients(unnamed=False).items()}
     {'dL': 1.0, 'da': -1.9048, 'dz': -0.475, 'dw1': -0.475, 'dw2': -0.95, 'db': -0.475}
     """
     if isinstance(w, Node):

@@ -751,7 +751,7 @@ class LogisticRegression:
         >>> model = LogisticRegression(max_iter=1).fit([[1.0, 2.0], [2.0, 0.0]], [0, 1])
         >>> L = model.example_graph([1.0, 2.0], 0)
         >>> L.backward()
-        >>> sorted(L.gradients())
+        >>> sorted(L.gradients(unnamed=False))
         ['dL', 'da', 'db', 'dw1', 'dw2', 'dz']
         """
         w, b = self._parameters()

@@ -32,7 +32,6 @@ from autograd_lite.passes import (
     check_current,
     check_gradient_count,
     clock_past,
-    require_one_backward_pass,
     starting_gradient,
     tick,
 )
@@ -274,39 +273,7 @@ class Node(NodeNaming):
         """Add a gradient this node receives: out of place, so no two nodes share an array."""
         self.grad = copied(g) if self.grad is None else self.grad + g
 
-    # --- reading a graph -------------------------------------------------------------------
-
-    def gradients(self) -> dict[str, Value]:
-        """The gradients of this graph's named nodes, by the lecture's names, output first.
-
-        Examples
-        --------
-        >>> import autograd_lite as ag
-        >>> w = ag.Variable(3.0, name="w")
-        >>> y = (w * w).named("y")
-        >>> y.backward()
-        >>> y.gradients()
-        {'dy': 1.0, 'dw': 6.0}
-        """
-        if self.grad is None:
-            raise RuntimeError(f"{self.describe()} has no gradient yet: call backward() first")
-        reader = f"{self.describe()}.gradients()"
-        require_current(self, reader)
-        order = topological_order(self)
-        require_one_backward_pass(order, reader)
-        found: dict[str, Value] = {}
-        owners: dict[str, Node] = {}
-        for node in order:
-            if node.name is None or node.grad is None:
-                continue
-            key = "d" + node.name
-            if owners.setdefault(key, node) is not node:
-                raise ValueError(
-                    f"two different nodes are named {node.name!r} ({owners[key].describe()} "
-                    f"and {node.describe()}); give them distinct names"
-                )
-            found[key] = node.grad
-        return found
+    # --- reading a graph (``gradients()`` is bound in ``notation``, by the names drawn) ------
 
     def named(self, name: str) -> Node:
         """Set ``name`` and return the node, to name a node where it is built."""

@@ -18,9 +18,9 @@ from autograd_lite.node import (
     Constant,
     Node,
     require_current,
-    require_one_backward_pass,
     topological_order,
 )
+from autograd_lite.passes import require_one_backward_pass
 from autograd_lite.values import Value
 
 __all__ = [
@@ -356,14 +356,15 @@ def gradient_name(node: Node, label: str) -> str:
     return "d" + label if node.name is not None or label.isalpha() else f"d({label})"
 
 
-def drawn_gradients(output: Node) -> dict[str, Value]:
+def drawn_gradients(output: Node, unnamed: bool = True) -> dict[str, Value]:
     """Every gradient in ``output``'s graph, named or not, under the name ``draw`` shows it.
 
-    What ``Node.gradients()`` gives for named nodes (``dz``), and for the unnamed ones too:
-    ``d(x · x)``, ``d(var₁)``. Output first, in the order the backward pass visited the nodes
-    (``topological_order``); run ``output.backward()`` first. Two named nodes of one name are
-    refused (``ValueError``), as ``gradients()`` refuses them; two unnamed nodes that read
-    alike are told apart by a number, ``d(x · x) (2)``.
+    This is ``Node.gradients()``: named nodes by the lecture's names (``dz``), and the unnamed
+    ones too, as drawings call them: ``d(x · x)``, ``d(var₁)``. Output first, in the order the
+    backward pass visited the nodes (``topological_order``); run ``output.backward()`` first.
+    Two named nodes of one name are refused (``ValueError``); two unnamed nodes that read alike
+    are told apart by a number, ``d(x · x) (2)``. ``unnamed=False`` keeps the named ones only:
+    the lecture's ``dL, da, dz, dw1, dw2, db``.
 
     Examples
     --------
@@ -385,7 +386,7 @@ def drawn_gradients(output: Node) -> dict[str, Value]:
     owners: dict[str, Node] = {}
     for node in order:
         grad = node.grad
-        if grad is None:
+        if grad is None or (node.name is None and not unnamed):
             continue
         key = gradient_name(node, labels[id(node)])
         if key in owners and owners[key] is not node:
@@ -445,3 +446,7 @@ def fill_formula(template: str, texts: dict[str, str]) -> str:
         return texts[match.group(2)]
 
     return _EITHER_PLACEHOLDER.sub(replace, template)
+
+
+# L.gradients(): bound here, where nodes are named as drawn, so the engine imports no names
+Node.gradients = drawn_gradients  # type: ignore[attr-defined]

@@ -301,25 +301,28 @@ for name, (J_form, dw_form, db_form) in forms.items():
 #
 # The lecture's closing point: explicit loops are slow, and vectorization is what makes
 # training practical. `compare` measures it on the shipped breast-cancer data (every feature
-# standardised): one step's work (`J`, `dw`, `db`) five ways, after checking that all five give
+# standardised): one step's work (`J`, `dw`, `db`) seven ways, after checking that all seven give
 # the same numbers:
 #
 # 1. the lecture's two loops in plain Python;
 # 2. one loop removed (numpy over the features, a loop over the examples);
 # 3. numpy vectorized, no loop;
-# 4. the engine's per-example loop (`ExampleLoop`);
-# 5. the engine's vectorized graph (`VectorizedGraph`).
+# 4. the engine's per-example loop, interpreted (`ExampleLoop`);
+# 5. the engine's vectorized graph, interpreted (`VectorizedGraph`);
+# 6. the per-example loop on the compiled one-example graph (`CompiledLoop`);
+# 7. the vectorized graph compiled to numpy (`CompiledCost`), which `fit` runs.
 #
 # The lecture's speed-up of vectorization is (1) ÷ (3): the same arithmetic with and without
-# Python's loops. (4) ÷ (5) is larger: the per-example loop also pays the graph's bookkeeping
-# at every node of every example. The times are your computer's, measured now; they vary from
+# Python's loops. (4) ÷ (5) is larger: the interpreted loop also pays the graph's bookkeeping
+# at every node of every example; compiled, (6) and (7) pay it once. The times are your computer's, measured now; they vary from
 # run to run. (Only a few short repeats here, to keep the notebook quick; the command
 # `autograd-lite compare` measures at length.)
 
 # %%
 comparison = compare(repeats=3, min_time=0.02)
-listed = ["plain_loop", "numpy_loop", "numpy_vectorized", "engine_loop", "engine_vectorized"]
-assert [row.key for row in comparison.rows] == listed  # the five forms above, in that order
+listed = ["plain_loop", "numpy_loop", "numpy_vectorized", "engine_loop", "engine_vectorized",
+          "compiled_loop", "compiled_vectorized"]
+assert [row.key for row in comparison.rows] == listed  # the seven forms above, in that order
 assert comparison.speedup > 1  # vectorized numpy beats the plain-Python loops
 comparison
 

@@ -1341,7 +1341,7 @@ FILES_AND_CLI: list[Case] = [
                                 "--weights", "10")
         ),
         result=lambda ran: ran.status == 0
-        and "= A − y = [0, 0]" in ran.out  # dZ = dA · A(1 − A) = A − y = [0, 0]
+        and "dZ = dA · A(1 − A) = A − y = [0, 0]" in ran.out
         and "RuntimeWarning" not in ran.err
         and "autograd-lite explain: note: a number went beyond float64's range" in ran.err,
         expected="exit 0, the right result (z = ±inf, no loss) and a note, no numpy warning",

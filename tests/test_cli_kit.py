@@ -243,7 +243,7 @@ def test_the_command_prints_the_table_and_writes_the_chart(tmp_path, capsys):
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert out.startswith(
-        "One gradient step (J, dw, db), five ways, on the first 30 examples of the shipped "
+        "One gradient step (J, dw, db), seven ways, on the first 30 examples of the shipped "
         "breast-cancer data, standardised\n(30 examples × 30 features); time per step: one "
         "repeat;"
     )

@@ -51,20 +51,22 @@ def _reference(X, y, w, b):
 # --- the five forms agree ---------------------------------------------------------------------
 
 
-def test_the_five_forms_are_the_lectures_and_in_order():
+def test_the_seven_forms_are_the_lectures_then_interpreted_then_compiled_in_order():
     assert list(cmp.FORMS) == [
         cmp.PLAIN_LOOP,
         cmp.NUMPY_LOOP,
         cmp.NUMPY_VECTORIZED,
         cmp.ENGINE_LOOP,
         cmp.ENGINE_VECTORIZED,
+        cmp.COMPILED_LOOP,
+        cmp.COMPILED_VECTORIZED,
     ]
     X, y, _ = cmp.shipped_data()
     assert list(cmp.gradient_functions(X[:3], y[:3])) == list(cmp.FORMS)
 
 
 @pytest.mark.parametrize("seed", [None, 1, 2])
-def test_all_five_forms_agree_on_the_shipped_data(seed):
+def test_all_seven_forms_agree_on_the_shipped_data(seed):
     X, y, _ = cmp.shipped_data()
     n = X.shape[1]
     if seed is None:  # gradient descent's first step, where compare times them
@@ -86,7 +88,7 @@ def test_all_five_forms_agree_on_the_shipped_data(seed):
     n=st.integers(1, 4),
     b=small(-1.0, 1.0),
 )
-def test_the_five_forms_give_the_same_J_dw_db_on_any_small_problem(data, m, n, b):
+def test_the_seven_forms_give_the_same_J_dw_db_on_any_small_problem(data, m, n, b):
     # |x| ≤ 3, |w| ≤ 2, |b| ≤ 1, n ≤ 4: |z| ≤ 25, where the lecture's plain log(1 − a) is
     # still defined (it fails where a rounds to 1, above about z = 36).
     X = data.draw(hnp.arrays(np.float64, (m, n), elements=small(-3.0, 3.0)), label="X")
@@ -140,19 +142,19 @@ def test_compare_returns_rows_in_order_with_ratios_to_numpy_vectorized():
     assert "speed-up of vectorization" in repr(result)
 
 
-def test_the_table_lists_five_forms_then_the_speedup_and_the_engines_overhead():
+def test_the_table_lists_seven_forms_then_the_speedup_and_the_engines_overhead():
     X, y, _ = cmp.shipped_data()
     result = cmp.compare(X[:40], y[:40], data="the first 40 examples", steps=1, repeats=7)
     text = str(result)
     lines = text.splitlines()
-    assert lines[0] == "One gradient step (J, dw, db), five ways, on the first 40 examples"
+    assert lines[0] == "One gradient step (J, dw, db), seven ways, on the first 40 examples"
     assert lines[1] == (
         "(40 examples × 30 features); time per step: the median of 7 repeats; ÷ (3): the ratio "
         "to (3)"
     )
     assert re.fullmatch(r" +form +time per step +÷ \(3\) +max \|Δ\| vs \(3\)", lines[3])
     number = r"[\d,.]+(e[+-]\d+)?"
-    for k, (line, form) in enumerate(zip(lines[4:9], cmp.FORMS.values(), strict=True), start=1):
+    for k, (line, form) in enumerate(zip(lines[4:11], cmp.FORMS.values(), strict=True), start=1):
         assert re.fullmatch(
             rf"\({k}\) {re.escape(form)} +{number} ms +{number}× +\d\.\de[+-]\d\d", line
         ), line
@@ -160,14 +162,14 @@ def test_the_table_lists_five_forms_then_the_speedup_and_the_engines_overhead():
     assert re.fullmatch(
         r"speed-up of vectorization: [\d,.]+× \(the lecture's two loops in plain Python ÷ "
         r"numpy vectorized\)",
-        lines[10],
+        lines[12],
     )
-    assert lines[11] == "the engine's own overhead, measured apart:"
-    for line, pair in zip(lines[12:15], ["(4) .* ÷ (5)", "(5) .* ÷ (3)", "(4) .* ÷ (1)"],
-                          strict=True):
+    assert lines[13] == "the engine's own overhead, measured apart:"
+    pairs = ["(4) .* ÷ (5)", "(5) .* ÷ (3)", "(4) .* ÷ (1)", "(6) .* ÷ (1)", "(7) .* ÷ (3)"]
+    for line, pair in zip(lines[14:19], pairs, strict=True):
         assert re.fullmatch(rf"  {re.escape(pair[:3])}.*÷ {re.escape(pair[-3:])}.*: +[\d,.]+×",
                             line), line
-    assert "all five give the same J, dw, db" in text
+    assert "all seven give the same J, dw, db" in text
     assert all(len(line) <= 100 for line in lines), max(lines, key=len)
 
 
@@ -242,7 +244,7 @@ def test_the_chart_draws_into_given_axes(small_result):
     axes = Figure().add_subplot()
     assert small_result.plot(axes) is axes
     assert axes.get_xscale() == "log"
-    assert len(axes.patches) == 5
+    assert len(axes.patches) == 7
     labels = [label.get_text() for label in axes.get_yticklabels()]
     assert labels[0] == "(1) lecture's two loops, plain Python"
 

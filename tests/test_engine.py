@@ -77,7 +77,7 @@ def test_topological_order_is_the_same_on_every_call() -> None:
 def test_gradients_come_in_the_lecture_order() -> None:
     L = _lecture_graph()
     L.backward()
-    assert list(L.gradients()) == ["dL", "da", "dz", "dw1", "dx1", "dw2", "dx2", "db"]
+    assert list(L.gradients(unnamed=False)) == ["dL", "da", "dz", "dw1", "dx1", "dw2", "dx2", "db"]
 
 
 _ORDER_SCRIPT = """
@@ -86,7 +86,7 @@ x1, x2, w1, w2, b = (ag.Variable(v, name=n) for v, n in
                      [(1.0, "x1"), (2.0, "x2"), (0.5, "w1"), (-0.25, "w2"), (0.1, "b")])
 L = ag.log_loss(ag.sigmoid(w1 * x1 + w2 * x2 + b, name="a"), 1, name="L")
 L.backward()
-print(",".join(L.gradients()), ",".join(n.label for n in ag.topological_order(L)))
+print(",".join(L.gradients(unnamed=False)), ",".join(n.label for n in ag.topological_order(L)))
 """
 
 
@@ -130,9 +130,9 @@ def test_a_plus_a_twice_gives_4() -> None:
 def test_a_second_backward_gives_the_same_numbers() -> None:
     L = _lecture_graph()
     L.backward()
-    first = dict(L.gradients())
+    first = dict(L.gradients(unnamed=False))
     L.backward()
-    assert L.gradients() == first
+    assert L.gradients(unnamed=False) == first
 
     w = ag.Variable([[1.0, 2.0], [3.0, 4.0]], name="w")
     J = ag.mean(ag.sigmoid(w @ w.T + w))
@@ -313,7 +313,7 @@ def test_gradients_of_a_subgraph_read_the_outputs_pass() -> None:
     # Reading z's part of the graph after L.backward() is one pass: dL/dw1 etc., no error.
     g = ag.lecture_graph()
     g.L.backward()
-    assert g.z.gradients()["dw1"] == g.w1.grad
+    assert g.z.gradients(unnamed=False)["dw1"] == g.w1.grad
     assert g.w1.grad_pass is g.L.grad_pass and g.L.grad_pass.output == "L"
 
 
@@ -450,14 +450,14 @@ def test_gradients_of_values_recomputed_since_are_refused_until_backward_runs() 
     with pytest.raises(ag.StaleGraphError, match=r"J\.backward\(\) again"):
         ag.draw(J)
     J.backward()
-    assert set(J.gradients()) == {"dJ", "da", "dw"}
+    assert set(J.gradients(unnamed=False)) == {"dJ", "da", "dw"}
 
 
 def test_forward_without_a_change_keeps_the_gradients_current() -> None:
     J, w = _trained_cost()
     before = np.array(w.grad)
     J.forward()  # the same leaves: the same values, so the gradients still belong to them
-    np.testing.assert_array_equal(J.gradients()["dw"], before)
+    np.testing.assert_array_equal(J.gradients(unnamed=False)["dw"], before)
 
 
 def test_a_leaf_given_another_leafs_value_copies_it_and_both_stay_read_only() -> None:
@@ -552,7 +552,7 @@ def test_repr_copy_and_pickle_work_between_forward_and_backward() -> None:
     assert "grad=" in repr(a)  # the last pass's gradient, shown as it is
     for twin in (copy.deepcopy(J), pickle.loads(pickle.dumps(J))):
         twin.backward()
-        assert twin.gradients()["dJ"] == 1.0
+        assert twin.gradients(unnamed=False)["dJ"] == 1.0
 
 
 def test_gradients_of_a_backward_pass_that_stopped_with_an_error_are_refused() -> None:
