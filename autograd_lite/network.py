@@ -630,7 +630,7 @@ class NeuralNetwork:
         >>> model = NeuralNetwork(max_iter=1, random_state=2).fit(X, y)
         >>> J = model.graph(X, y)
         >>> J.backward()
-        >>> sorted(J.gradients())
+        >>> sorted(J.gradients(unnamed=False))
         ['dA1', 'dA2', 'dJ', 'dL', 'dW1', 'dW2', 'dZ1', 'dZ2', 'db1', 'db2']
         """
         X = self._checked_X(X)
