@@ -314,9 +314,9 @@ for name, (J_form, dw_form, db_form) in forms.items():
 #
 # The lecture's speed-up of vectorization is (1) ÷ (3): the same arithmetic with and without
 # Python's loops. (4) ÷ (5) is larger: the interpreted loop also pays the graph's bookkeeping
-# at every node of every example; compiled, (6) and (7) pay it once. The times are your computer's, measured now; they vary from
-# run to run. (Only a few short repeats here, to keep the notebook quick; the command
-# `autograd-lite compare` measures at length.)
+# at every node of every example; compiled, (6) and (7) pay it once. The times are your
+# computer's, measured now; they vary from run to run. (Only a few short repeats here, to keep
+# the notebook quick; the command `autograd-lite compare` measures at length.)
 
 # %%
 comparison = compare(repeats=3, min_time=0.02)
