@@ -23,7 +23,7 @@ from autograd_lite.compile import (
     compile,  # noqa: A004 (ag.compile, the graph as code)
 )
 from autograd_lite.conventions import NotFittedError
-from autograd_lite.datasets import load_breast_cancer
+from autograd_lite.datasets import load_breast_cancer, load_flower
 from autograd_lite.draw import (
     Drawing,
     GraphvizNotFoundError,
@@ -44,6 +44,7 @@ from autograd_lite.explain import (
 from autograd_lite.gradcheck import GradcheckReport, gradcheck
 from autograd_lite.lecture import LECTURE_EXAMPLE, LectureGraph, lecture_graph
 from autograd_lite.logistic import GradientStep, LogisticRegression
+from autograd_lite.network import NeuralNetwork
 from autograd_lite.node import Constant, Node, Variable, topological_order
 from autograd_lite.ops import (
     Add,
@@ -112,6 +113,7 @@ __all__ = [
     "Mean",
     "Multiply",
     "Negate",
+    "NeuralNetwork",
     "Node",
     "NonFiniteError",
     "NotFittedError",
@@ -140,6 +142,7 @@ __all__ = [
     "gradcheck",
     "lecture_graph",
     "load_breast_cancer",
+    "load_flower",
     "log",
     "log_loss",
     "matmul",

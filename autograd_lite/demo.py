@@ -33,6 +33,7 @@ import numpy as np
 
 from autograd_lite import compare
 from autograd_lite.datasets import BREAST_CANCER_TARGET_NAMES, load_breast_cancer, read_csv
+from autograd_lite.demo_flower import DEFAULT_FLOWER_STEPS, flower_comparison
 from autograd_lite.lecture import ALPHA, example_loss
 from autograd_lite.logistic import LogisticRegression
 from autograd_lite.node import Constant, Variable
@@ -192,6 +193,13 @@ def add_command(commands: argparse._SubParsersAction) -> None:
         help="train the vectorized model by mini-batch gradient descent on batches of this many "
         "examples, shuffled with --seed, an iteration being one epoch (default: full batch)",
     )
+    parser.add_argument(
+        "--flower-steps",
+        type=int,
+        default=DEFAULT_FLOWER_STEPS,
+        help="steps of the one-hidden-layer network on the course's flower "
+        f"(default {DEFAULT_FLOWER_STEPS}, the course's)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -270,6 +278,7 @@ def run(args: argparse.Namespace) -> int:
         *_write_curves(out, vectorized, loop),
         (vectorized.save(out / "model.npz"), "the trained vectorized model: "
          "autograd_lite.logistic.LogisticRegression.load(path)"),
+        *flower_comparison(out, getattr(args, "flower_steps", DEFAULT_FLOWER_STEPS)),
     ]
     print(f"\nfiles in {out}{os.sep}")
     for path, what in files:
@@ -280,7 +289,8 @@ def run(args: argparse.Namespace) -> int:
 def _check_options(args: argparse.Namespace) -> None:
     """Refuse bad option values up front, naming the option."""
     for option, value in (("--iterations", args.iterations), ("--loop-iterations",
-                                                              args.loop_iterations)):
+                                                              args.loop_iterations),
+                          ("--flower-steps", getattr(args, "flower_steps", 1))):
         if value < 1:
             raise ValueError(f"{option} must be at least 1, got {value}")
     if not math.isfinite(args.learning_rate) or args.learning_rate < 0:

@@ -31,6 +31,8 @@ __all__ = [
     "Square",
     "Tanh",
     "loop_step",
+    "network_backward",
+    "network_forward",
     "one_example_backward",
     "vectorized_step",
     "vectorized_step_rows",
@@ -185,3 +187,40 @@ class Square(Node):
     def backward_step(self, da: Value) -> tuple[Value]:
         z = self.inputs[0].value
         return (da * 2 * z,)
+
+
+def network_forward(X: np.ndarray, parameters: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """Lecture 3: forward propagation with one hidden layer, examples in columns.
+
+    Examples
+    --------
+    >>> from autograd_lite import exercises
+    >>> print(exercises.network_forward.check(network_forward))
+    ✓ Forward propagation, one hidden layer: Z1, A1, Z2 and A2 are all right.
+    """
+    Z1 = parameters["W1"] @ X + parameters["b1"]
+    A1 = np.tanh(Z1)
+    Z2 = parameters["W2"] @ A1 + parameters["b2"]
+    A2 = 1 / (1 + np.exp(-Z2))
+    return Z1, A1, Z2, A2
+
+
+def network_backward(
+    parameters: dict[str, np.ndarray], cache: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Lecture 3: backward propagation with one hidden layer, the course's six formulas.
+
+    Examples
+    --------
+    >>> from autograd_lite import exercises
+    >>> print(exercises.network_backward.check(network_backward))
+    ✓ Backward propagation, one hidden layer: dW1, db1, dW2 and db2 are all right.
+    """
+    m = X.shape[1]
+    dZ2 = cache["A2"] - Y
+    dW2 = (1 / m) * dZ2 @ cache["A1"].T
+    db2 = (1 / m) * np.sum(dZ2, axis=1, keepdims=True)
+    dZ1 = parameters["W2"].T @ dZ2 * (1 - cache["A1"] ** 2)
+    dW1 = (1 / m) * dZ1 @ X.T
+    db1 = (1 / m) * np.sum(dZ1, axis=1, keepdims=True)
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}

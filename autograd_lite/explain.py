@@ -308,6 +308,12 @@ def explain(
             f"explain({name}): the gradients in the graph are not from {name}.backward(); "
             f"backward() ran from another node. Call {name}.backward() again, then explain it."
         )
+    if convention != "engine":  # the network of the next lecture: the course's six formulas
+        from autograd_lite.network_explain import explain_network, network_cost_view
+
+        network = network_cost_view(output)
+        if network is not None:
+            return explain_network(network, digits)
     order = topological_order(output)
     # The walk writes every gradient again; what backward() left (and whatever the reader did
     # to it since) is put back afterwards, so explaining changes nothing.

@@ -115,6 +115,7 @@ class _Progress:
     come on stderr, so that a long ``fit`` (``method="loop"`` on real data) does not look hung.
     """
 
+    MODEL = "LogisticRegression"  # the model the progress line names
     AFTER = 3.0  # seconds of training before the first progress line
     EVERY = 5.0  # seconds between progress lines
 
@@ -135,7 +136,7 @@ class _Progress:
             self.next = now + self.EVERY
             left = (now - self.start) / (i + 1) * (self.max_iter - i - 1)
             print(
-                f"LogisticRegression({self.setting}): iteration {i + 1}/{self.max_iter}, "
+                f"{self.MODEL}({self.setting}): iteration {i + 1}/{self.max_iter}, "
                 f"J = {J:.6f}, {now - self.start:.0f} s so far, about {left:.0f} s left",
                 file=sys.stderr,
                 flush=True,
@@ -150,7 +151,7 @@ class _Progress:
             done = i + k / batches
             left = (now - self.start) / done * (self.max_iter - done)
             print(
-                f"LogisticRegression({self.setting}): iteration {i + 1}/"
+                f"{self.MODEL}({self.setting}): iteration {i + 1}/"
                 f"{self.max_iter}, mini-batch {k}/{batches}, J = {J:.6f} on this batch, "
                 f"{now - self.start:.0f} s so far, about {left:.0f} s left",
                 file=sys.stderr,

@@ -17,7 +17,7 @@ from autograd_lite import compare, demo
 from autograd_lite.datasets import BREAST_CANCER_TARGET_NAMES, load_breast_cancer, read_csv
 from autograd_lite.logistic import LogisticRegression
 
-FAST = ["--iterations", "30", "--loop-iterations", "2"]
+FAST = ["--iterations", "30", "--loop-iterations", "2", "--flower-steps", "50"]
 
 
 @pytest.fixture(autouse=True)

@@ -57,7 +57,11 @@ def _id(path: Path) -> str:
 
 def test_there_is_a_source_per_lecture_and_two_versions_of_each() -> None:
     names = [path.name for path in GENERATOR.sources()]
-    assert names == ["lecture-1-one-example.py", "lecture-2-m-examples.py"]
+    assert names == [
+        "lecture-1-one-example.py",
+        "lecture-2-m-examples.py",
+        "lecture-3-one-hidden-layer.py",
+    ]
     assert len(GENERATED) == 2 * len(names)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BREAST_CANCER_TARGET_NAMES", "load_breast_cancer", "read_csv"]
+__all__ = ["BREAST_CANCER_TARGET_NAMES", "load_breast_cancer", "load_flower", "read_csv"]
 
 BREAST_CANCER_TARGET_NAMES = ("malignant", "benign")
 """What ``y`` means in ``load_breast_cancer``: 0 = malignant, 1 = benign (scikit-learn's coding)."""
@@ -55,6 +55,44 @@ def load_breast_cancer() -> tuple[np.ndarray, np.ndarray, list[str]]:
     """
     text = (resources.files(__name__) / "breast_cancer.csv").read_text(encoding="utf-8")
     return _parse_csv(io.StringIO(text), "target", "breast_cancer.csv")
+
+
+def load_flower() -> tuple[np.ndarray, np.ndarray]:
+    """The course's planar "flower": 400 points in the plane, two classes of 200, generated.
+
+    Made exactly as the course's ``load_planar_dataset`` makes it, from ``RandomState(1)``:
+    for class ``j = 0`` then ``j = 1``, the angles ``t = linspace(j·3.12, (j+1)·3.12, 200) +
+    0.2·randn(200)``, then the radii ``r = 4·sin(4t) + 0.2·randn(200)`` (the two draws in that
+    order), and the points ``(r·sin t, r·cos t)``, labelled ``j``. Nothing is downloaded; the
+    global ``np.random`` state is not touched.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (400, 2)
+        One point per row (float64): the rows of class 0, then those of class 1, in the
+        course's order. The course keeps ``X.T``, of shape (2, 400): examples in columns.
+    y : numpy.ndarray of shape (400,)
+        The labels as int: 0 (red in the course's pictures) and 1 (blue), 200 of each.
+
+    Examples
+    --------
+    >>> X, y = load_flower()
+    >>> X.shape, y.shape, int(y.sum())
+    ((400, 2), (400,), 200)
+    >>> X[0].round(6).tolist()
+    [1.204442, 3.576114]
+    """
+    per_class, radius = 200, 4
+    rng = np.random.RandomState(1)
+    X = np.zeros((2 * per_class, 2))
+    y = np.zeros(2 * per_class, dtype=int)
+    for j in range(2):
+        rows = slice(per_class * j, per_class * (j + 1))
+        t = np.linspace(j * 3.12, (j + 1) * 3.12, per_class) + rng.randn(per_class) * 0.2
+        r = radius * np.sin(4 * t) + rng.randn(per_class) * 0.2
+        X[rows] = np.c_[r * np.sin(t), r * np.cos(t)]
+        y[rows] = j
+    return X, y
 
 
 def read_csv(

@@ -21,6 +21,8 @@ The exercises, each a ready-made object (its class takes other numbers or data):
   and ``w`` 1-D. The convention belongs to the exercise object, not guessed from the answer:
   a hint can then say which shape was expected and why. ``check(step)`` for a function
   ``step(X, Y, w, b)`` returning ``(Z, A, dZ, dw, db, J)``.
+- ``network_forward``, ``network_backward`` (lecture 3): forward and backward propagation of
+  a network with one hidden layer, in the course's layout (``autograd_lite.exercises.network``).
 - ``tanh_op``, ``square_op``: a new op, a ``Node`` subclass with ``forward_step`` and
   ``backward_step`` (see docs/adding-an-op.md). ``check(Tanh)`` runs ``gradcheck`` and reports
   the entries that differ.
@@ -62,6 +64,12 @@ A notebook cell, as a student fills it in:
 
 from autograd_lite.exercises._checking import RTOL, Z_LIMIT, Feedback
 from autograd_lite.exercises.loop import LoopStep, loop_step
+from autograd_lite.exercises.network import (
+    NetworkBackward,
+    NetworkForward,
+    network_backward,
+    network_forward,
+)
 from autograd_lite.exercises.new_op import NewOp, square_op, tanh_op
 from autograd_lite.exercises.one_example import OneExampleBackward, one_example_backward
 from autograd_lite.exercises.vectorized import (
@@ -75,10 +83,14 @@ __all__ = [
     "Z_LIMIT",
     "Feedback",
     "LoopStep",
+    "NetworkBackward",
+    "NetworkForward",
     "NewOp",
     "OneExampleBackward",
     "VectorizedStep",
     "loop_step",
+    "network_backward",
+    "network_forward",
     "one_example_backward",
     "square_op",
     "tanh_op",
