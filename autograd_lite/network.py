@@ -40,8 +40,13 @@ import numpy as np
 
 from autograd_lite.compile import Program
 from autograd_lite.compile import compile as compile_graph
-from autograd_lite.conventions import check_feature_names, feature_names, sklearn_kind
-from autograd_lite.logistic import NotFittedError, _Progress
+from autograd_lite.conventions import (
+    NotFittedError,
+    check_feature_names,
+    feature_names,
+    sklearn_kind,
+)
+from autograd_lite.logistic import _Progress
 from autograd_lite.node import Constant, Node, Variable
 from autograd_lite.ops import log_loss, mean, relu, sigmoid, tanh
 from autograd_lite.validation import checked_sample_weight, checked_X, checked_y, same, two_classes
