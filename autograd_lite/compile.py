@@ -38,22 +38,13 @@ import numpy as np
 
 from autograd_lite import numerics
 from autograd_lite.errors import ShapeError
-from autograd_lite.formulas import substitute
+from autograd_lite.formulas import is_number, substitute
 from autograd_lite.node import Constant, Node, Variable, dependencies, require_current
 from autograd_lite.ops import LogLoss, Op, Sigmoid
 
 __all__ = ["Program", "compile"]
 
 _RESERVED = {"np", "math", *numerics.FUNCTIONS, "m"}
-
-
-def _is_number(node: ast.expr, value: float) -> bool:
-    return (
-        isinstance(node, ast.Constant)
-        and isinstance(node.value, (int, float))
-        and not isinstance(node.value, bool)
-        and node.value == value
-    )
 
 
 def _simplified(node: ast.expr) -> ast.expr:
@@ -73,11 +64,11 @@ def _simplified(node: ast.expr) -> ast.expr:
         folded = eval(ast.unparse(node))  # two numbers and an operator
         return ast.Constant(folded)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-        if _is_number(node.left, 1.0):
+        if is_number(node.left, 1.0):
             return node.right
-        if _is_number(node.right, 1.0):
+        if is_number(node.right, 1.0):
             return node.left
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and _is_number(node.right, 1):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and is_number(node.right, 1):
         return node.left
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         if isinstance(node.operand, ast.UnaryOp) and isinstance(node.operand.op, ast.USub):

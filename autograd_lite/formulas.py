@@ -121,7 +121,7 @@ class _Shown:
             left, right = self.text(node.left)[0], self.text(node.comparators[0])[0]
             return f"[{left} {sign} {right}]", _ATOM
         if isinstance(node, ast.Attribute) and node.attr == "T":
-            if _is_number(node.value, 1.0):
+            if is_number(node.value, 1.0):
                 return "(·)ᵀ", _ATOM  # the local derivative of a transpose: transpose the gradient
             return self.wrapped(node.value, _ATOM) + "ᵀ", _ATOM
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
@@ -217,7 +217,8 @@ def substitute(expression: ast.expr, replacements: Mapping[str, ast.expr]) -> as
     return _Substitute(replacements).visit(_copy(expression))
 
 
-def _is_number(node: ast.expr, value: float) -> bool:
+def is_number(node: ast.expr, value: float) -> bool:
+    """Whether ``node`` is the number ``value`` written in (a constant, not a bool)."""
     if not isinstance(node, ast.Constant) or isinstance(node.value, bool):
         return False
     return node.value == value
@@ -234,22 +235,22 @@ def _simplified(node: ast.expr) -> ast.expr:
         if isinstance(node.operand, ast.Constant) and isinstance(node.operand.value, float):
             return ast.Constant(-node.operand.value)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-        if _is_number(node.left, 1.0):
+        if is_number(node.left, 1.0):
             return node.right
-        if _is_number(node.right, 1.0):
+        if is_number(node.right, 1.0):
             return node.left
-        if _is_number(node.left, -1.0):
+        if is_number(node.left, -1.0):
             return ast.UnaryOp(ast.USub(), node.right)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and _is_number(node.right, 1.0):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and is_number(node.right, 1.0):
         return node.left
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         args = node.args
-        if node.func.id == "times_transpose" and _is_number(args[0], 1.0):
+        if node.func.id == "times_transpose" and is_number(args[0], 1.0):
             return ast.Attribute(args[1], "T", ast.Load())
-        if node.func.id == "transpose_times" and _is_number(args[1], 1.0):
+        if node.func.id == "transpose_times" and is_number(args[1], 1.0):
             return ast.Attribute(args[0], "T", ast.Load())
         if node.func.id == "spread":
             return args[0]
-        if node.func.id == "transpose" and _is_number(args[0], 1.0):
+        if node.func.id == "transpose" and is_number(args[0], 1.0):
             return ast.Attribute(args[0], "T", ast.Load())
     return node
